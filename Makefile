@@ -1,0 +1,66 @@
+# newsflow: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.9.30
+DATE ?= 2024-06-27
+PORT ?= 8765
+
+# The embedded default: SQLite metadata DB and logs under .airflow/, lake under data/lake.
+export AIRFLOW_HOME := $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__EXECUTOR := LocalExecutor
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(CURDIR)/.airflow/airflow.db
+export AIRFLOW__LOGGING__BASE_LOG_FOLDER := $(CURDIR)/.airflow/logs
+export NEWSFLOW_LAKE ?= $(CURDIR)/data/lake
+export NEWSFLOW_SOURCES ?= $(CURDIR)/include/sources.yaml
+export NEWSFLOW_SAMPLE_BASE ?= http://127.0.0.1:$(PORT)
+
+.PHONY: help venv run test lock airflow-db clean
+
+help:
+	@echo "make run    - install, serve the sample site, run news_ingest for DATE=$(DATE), print a summary"
+	@echo "make test   - install and run the test suite"
+	@echo "make lock   - recompile requirements.txt from requirements.in"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q "uv==$(UV_VERSION)"
+	$(UV) pip install -q --python $(PY) -r requirements.txt
+	$(UV) pip install -q --python $(PY) --no-deps -e .
+	@touch $@
+
+venv: $(VENV)/.installed
+
+lock: venv
+	$(UV) pip compile requirements.in -o requirements.txt --python-version 3.11
+
+$(AIRFLOW_HOME)/.migrated: $(VENV)/.installed
+	@mkdir -p $(AIRFLOW_HOME)
+	$(VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/migrate.log 2>&1 || (tail -30 $(AIRFLOW_HOME)/migrate.log; exit 1)
+	@touch $@
+
+airflow-db: $(AIRFLOW_HOME)/.migrated
+
+run: venv airflow-db
+	@$(PY) -m newsflow serve-sample --port $(PORT) > $(AIRFLOW_HOME)/sample_site.log 2>&1 & echo $$! > $(AIRFLOW_HOME)/sample_site.pid; \
+	trap 'kill $$(cat $(AIRFLOW_HOME)/sample_site.pid) 2>/dev/null' EXIT; \
+	for i in $$(seq 100); do grep -q "sample site on" $(AIRFLOW_HOME)/sample_site.log && break; sleep 0.1; done; \
+	start=$$(date +%s); \
+	$(VENV)/bin/airflow dags test news_ingest "$$($(PY) -c 'import datetime as d;print(d.date.fromisoformat("$(DATE)")+d.timedelta(days=1))')T03:00:00+09:00" \
+	  --conf '{"date": "$(DATE)"}' > $(AIRFLOW_HOME)/dags_test.log 2>&1 \
+	  || { tail -60 $(AIRFLOW_HOME)/dags_test.log; exit 1; }; \
+	grep -q "DagRun Finished.*state=success" $(AIRFLOW_HOME)/dags_test.log \
+	  || { tail -60 $(AIRFLOW_HOME)/dags_test.log; echo "news_ingest did not succeed (log: .airflow/dags_test.log)"; exit 1; }; \
+	echo "news_ingest for $(DATE) finished in $$(( $$(date +%s) - start ))s (log: .airflow/dags_test.log)"; \
+	$(PY) -m newsflow summary --lake $(NEWSFLOW_LAKE) --date $(DATE)
+
+test: venv
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf .airflow data .pytest_cache

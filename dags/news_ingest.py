@@ -1,0 +1,104 @@
+"""news_ingest: nightly ingestion of the sources in include/sources.yaml into the lake.
+
+Wiring only: every task calls one function of ``newsflow.pipeline`` (imported inside
+the task, so parsing this file does no I/O and no heavy imports). XCom carries paths
+under the lake root and counts, never page content.
+
+Schedule: 03:00 Asia/Seoul every day, for the previous Seoul day. A manual trigger
+uses the Params form: sources (empty = all), date (empty = the day before the run's
+logical date), force_refetch.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pendulum
+from airflow.sdk import Asset, CronTriggerTimetable, Param, dag, get_current_context, task
+
+PROJECT = Path(__file__).resolve().parents[1]
+LAKE = os.environ.get("NEWSFLOW_LAKE") or str(PROJECT / "data" / "lake")
+SOURCES_FILE = os.environ.get("NEWSFLOW_SOURCES") or str(PROJECT / "include" / "sources.yaml")
+TABLES = ("articles", "fetch_log", "rejects")
+ASSETS = [Asset(name=f"newsflow.{t}", uri=f"file://{LAKE.removeprefix('file://')}/{t}") if "://" not in LAKE
+          else Asset(name=f"newsflow.{t}", uri=f"{LAKE.rstrip('/')}/{t}") for t in TABLES]
+
+NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
+                   "max_retry_delay": timedelta(minutes=20)}
+
+
+@dag(
+    dag_id="news_ingest",
+    description="Discover, fetch, parse, clean, dedupe, extract and publish news to the lake",
+    schedule=CronTriggerTimetable("0 3 * * *", timezone="Asia/Seoul"),
+    start_date=pendulum.datetime(2024, 6, 1, tz="Asia/Seoul"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["newsflow", "ingest"],
+    default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=1)},
+    params={
+        "sources": Param([], type="array", items={"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+                         title="Sources", description="Source names from include/sources.yaml; empty = all."),
+        "date": Param(None, type=["null", "string"], format="date", title="Date",
+                      description="Data date (YYYY-MM-DD, the sources' local date); empty = the day before "
+                                  "the run's logical date in Asia/Seoul."),
+        "force_refetch": Param(False, type="boolean", title="Force refetch",
+                               description="Fetch URLs even if the lake already has them."),
+    },
+    render_template_as_native_obj=True,
+    doc_md=__doc__,
+)
+def news_ingest():
+    @task
+    def plan() -> list[dict]:
+        from airflow.sdk.exceptions import AirflowFailException
+        from newsflow.config import ConfigError
+        from newsflow.pipeline import plan as plan_jobs, resolve_date
+
+        ctx = get_current_context()
+        params, dag_run = ctx["params"], ctx["dag_run"]
+        try:
+            day = resolve_date(params.get("date"), dag_run.logical_date or dag_run.run_after)
+            return plan_jobs(SOURCES_FILE, LAKE, dag_run.run_id, day, params.get("sources"),
+                             params.get("force_refetch", False))
+        except ConfigError as exc:  # bad input: fail at once with the message, no retries
+            raise AirflowFailException(str(exc)) from None
+
+    @task(**NETWORK_RETRIES, max_active_tis_per_dagrun=4)
+    def fetch_source(job: dict) -> dict:
+        from newsflow.pipeline import fetch_source as run
+
+        return run(job)
+
+    @task
+    def parse_source(job: dict) -> dict:
+        from newsflow.pipeline import parse_source as run
+
+        return run(job)
+
+    @task
+    def finalize(jobs: list[dict]) -> dict:
+        from newsflow.pipeline import finalize as run
+
+        return run(list(jobs))
+
+    @task(outlets=ASSETS, retries=3)
+    def publish(summary: dict) -> dict:
+        from newsflow.pipeline import publish as run
+
+        return run(summary)
+
+    @task
+    def quality_check(result: dict) -> dict:
+        from newsflow.pipeline import check
+
+        return check(result)
+
+    fetched = fetch_source.expand(job=plan())
+    parsed = parse_source.expand(job=fetched)
+    quality_check(publish(finalize(parsed)))
+
+
+news_ingest_dag = news_ingest()

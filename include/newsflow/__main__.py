@@ -1,0 +1,145 @@
+"""Command line: ``python -m newsflow {run,parse,summary,serve-sample}``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsflow.config import ConfigError, Source, default_lake, default_sources_file, load_sources
+
+
+def _page_json(html: bytes, url: str, source: Source) -> dict:
+    from newsflow.clean import clean
+    from newsflow.extract import detect_language
+    from newsflow.models import RawPage, Rejected
+    from newsflow.parse import parse
+
+    raw = RawPage(url, url, source.name, 200, {}, html, datetime.now(UTC))
+    result = parse(raw, source)
+    if isinstance(result, Rejected):
+        return {"url": url, "title": None, "body": "", "published": None, "modified": None, "authors": [],
+                "author": None, "lang": None, "rejected": {"stage": result.stage, "reason": result.reason,
+                                                          "detail": result.detail}}
+    a = clean(result)
+    return {"url": url, "title": a.title, "body": a.body, "published": a.published_local,
+            "modified": a.modified_at.isoformat() if a.modified_at else None, "authors": list(a.authors),
+            "author": "; ".join(a.authors) or None, "lang": detect_language(a.body, hint=a.lang),
+            "canonical_url": a.canonical_url, "title_source": a.title_source, "date_source": a.date_source,
+            "encoding": a.encoding, "encoding_source": a.encoding_source, "clean_removed": a.clean_removed}
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    source = (load_sources(args.sources).source(args.source) if args.source else
+              Source(name="cli", timezone=args.timezone, feeds=[{"type": "urls", "urls": ["http://localhost/"]}]))
+    if args.dir:
+        if not args.out:
+            raise ConfigError("parse --dir needs --out OUT (a folder for the <name>.json files)")
+        urls = {}
+        if args.urls:
+            with open(args.urls, encoding="utf-8") as fh:
+                urls = {row[0]: row[1] for row in csv.reader(fh, delimiter="\t") if len(row) >= 2}
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        pages = sorted(Path(args.dir).glob("*.html"))
+        started = time.monotonic()
+        for i, page in enumerate(pages, 1):
+            data = _page_json(page.read_bytes(), urls.get(page.stem, f"file://{page.resolve()}"), source)
+            (out / f"{page.stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            if i % 50 == 0:
+                print(f"parsed {i}/{len(pages)}", file=sys.stderr)
+        print(f"parsed {len(pages)} pages into {out} in {time.monotonic() - started:.1f}s", file=sys.stderr)
+        return 0
+    if not args.page:
+        raise ConfigError("parse needs PAGE.html, or --dir IN --out OUT")
+    page = Path(args.page)
+    if not page.is_file():
+        raise ConfigError(f"{page} is not a file")
+    data = _page_json(page.read_bytes(), args.url or f"file://{page.resolve()}", source)
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+    return 0 if "rejected" not in data else 3
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from newsflow.pipeline import resolve_date, run_all
+    from newsflow.report import summary
+
+    day = resolve_date(args.date, None)
+    run_id = args.run_id or f"cli__{day}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+    result = run_all(args.sources, args.lake, day, run_id, args.source or None, args.force_refetch)
+    print(json.dumps({k: result[k] for k in ("date", "articles", "fetch_log", "published")}, ensure_ascii=False))
+    print(summary(args.lake, day))
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from newsflow.report import summary
+
+    print(summary(args.lake, args.date))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from newsflow.sample_site import make_server
+
+    server = make_server(args.host, args.port)
+    print(f"sample site on http://{args.host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="newsflow", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    r = sub.add_parser("run", help="run the whole pipeline for one date without Airflow")
+    r.add_argument("--sources", default=default_sources_file(), help="sources YAML (default: include/sources.yaml)")
+    r.add_argument("--date", required=True, help="data date YYYY-MM-DD (the sources' local date)")
+    r.add_argument("--lake", default=default_lake(), help="lake root: a folder or s3:// URI (default ./data/lake)")
+    r.add_argument("--source", action="append", help="only this source (repeatable)")
+    r.add_argument("--force-refetch", action="store_true")
+    r.add_argument("--run-id")
+    r.set_defaults(func=cmd_run)
+
+    pa = sub.add_parser("parse", help="parse saved HTML page(s) into JSON")
+    pa.add_argument("page", nargs="?", help="PAGE.html")
+    pa.add_argument("--url", help="the page's URL (resolves relative links, URL dates)")
+    pa.add_argument("--dir", help="parse every IN/<name>.html into OUT/<name>.json")
+    pa.add_argument("--out")
+    pa.add_argument("--urls", help="TSV of <name> TAB <url> for --dir")
+    pa.add_argument("--timezone", default="Asia/Seoul", help="zone for naive page times (default Asia/Seoul)")
+    pa.add_argument("--source", help="use this source's profile from --sources")
+    pa.add_argument("--sources", default=default_sources_file())
+    pa.set_defaults(func=cmd_parse)
+
+    s = sub.add_parser("summary", help="print what the lake holds (DuckDB)")
+    s.add_argument("--lake", default=default_lake())
+    s.add_argument("--date")
+    s.set_defaults(func=cmd_summary)
+
+    v = sub.add_parser("serve-sample", help="serve the offline sample site")
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=8765)
+    v.set_defaults(func=cmd_serve)
+
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"newsflow: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Clean: normalise text and remove boilerplate and repeated paragraphs, counting every removal.
+
+Normalisation is NFC, not NFKC: NFKC rewrites compatibility characters that carry
+meaning in news text (circled numbers, full-width forms in CJK copy, the ``㈜`` and
+``℃`` signs, Hangul compatibility jamo) and is lossy; NFC only composes, so Hangul
+syllables stay as they are. NFKC is used only inside the comparison keys below.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+
+from newsflow.models import Article
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+# (reason, pattern, max paragraph length the rule applies to)
+RULES: list[tuple[str, re.Pattern[str], int]] = [
+    ("copyright", re.compile(r"무단\s*전재|재배포\s*금지|저작권자|ⓒ|©|\(c\)\s*\d{4}|copyright|all rights reserved"
+                             r"|版权所有|著作権|無断転載|bản quyền", re.I), 200),
+    ("byline", re.compile(rf"^\s*\(?[^()\n]{{0,20}}=?\)?\s*[가-힣]{{2,4}}\s*(?:기자|특파원|선임기자|객원기자)\s*(?:{_EMAIL})?\s*$"
+                          rf"|{_EMAIL}|^\s*by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){{0,3}}\s*$", re.I), 120),
+    ("photo_caption", re.compile(r"^\s*▲|/\s*\S+\s*(?:DB|제공)\s*$|^\s*[\[(<]?\s*(?:사진|그래픽|자료|영상|Photo|Image|Graphic)\s*[=:／/]"
+                                 r"|\[(?:사진|그래픽|Photo|Image)\s*[=:][^\]]*\]\s*$|^\s*\[[^\]]{1,60}\]\s*$", re.I), 150),
+    ("related", re.compile(r"^\s*(?:▶|☞|■\s*관련|관련\s*기사|관련기사|Related\s*(?:articles?|stories|news)?\s*:|Read more\s*:|"
+                           r"See also\s*:)", re.I), 200),
+    ("subscribe", re.compile(r"구독\s*(?:하기|신청)|구독하세요|네이버\s*(?:뉴스)?\s*에서|카카오톡\s*(?:채널|제보)|"
+                             r"기사\s*제보|subscribe\s+(?:to|now)|sign up for", re.I), 120),
+]
+
+
+def normalize_text(text: str) -> str:
+    """NFC, HTML entities, zero-width characters and whitespace; keeps Hangul intact."""
+    text = html.unescape(text) if "&" in text else text
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def paragraph_key(text: str) -> str:
+    """Comparison key: NFKC, case-folded, letters and digits only."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def boilerplate_reason(paragraph: str) -> str | None:
+    for reason, rx, max_len in RULES:
+        if len(paragraph) <= max_len and rx.search(paragraph):
+            return reason
+    return None
+
+
+def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None = None
+                     ) -> tuple[list[str], Counter[str]]:
+    """Cleaned paragraphs in order (first occurrence kept) and removal counts by reason."""
+    removed: Counter[str] = Counter()
+    kept: list[str] = []
+    seen: set[str] = set()
+    title_key = paragraph_key(title) if title else None
+    for raw in paragraphs:
+        p = normalize_text(raw)
+        if not p:
+            removed["empty"] += 1
+            continue
+        if reason := boilerplate_reason(p):
+            removed[reason] += 1
+            continue
+        key = paragraph_key(p)
+        if not key:
+            removed["no_text"] += 1
+            continue
+        if key in seen:
+            removed["repeated"] += 1
+            continue
+        if not kept and key == title_key:
+            removed["title_repeat"] += 1
+            continue
+        seen.add(key)
+        kept.append(p)
+    return kept, removed
+
+
+def clean(article: Article) -> Article:
+    paragraphs, removed = clean_paragraphs(article.paragraphs, article.title)
+    return replace(article, title=normalize_text(article.title), paragraphs=tuple(paragraphs),
+                   clean_removed=dict(removed))

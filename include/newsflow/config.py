@@ -1,0 +1,176 @@
+"""Settings and the sources file, validated once at the boundary.
+
+``load_sources(path)`` reads ``sources.yaml``, expands ``${VAR}`` / ``${VAR:-default}``
+from the environment, and validates it with pydantic. A bad file raises
+``ConfigError`` whose message names the file and every bad field, e.g.
+``include/sources.yaml: sources.0.feeds.0.type: Input should be 'rss', 'sitemap' or 'urls'``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_NAME_RE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+class ConfigError(ValueError):
+    """The sources file (or a run parameter) is invalid; the message says where and why."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Feed(_Model):
+    type: Literal["rss", "sitemap", "urls"]
+    url: str | None = None
+    urls: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "Feed":
+        if self.type == "urls":
+            if not self.urls:
+                raise ValueError("a feed of type 'urls' needs a non-empty 'urls' list")
+        elif not self.url or not re.match(r"^https?://", self.url):
+            raise ValueError(f"a feed of type '{self.type}' needs 'url' starting with http:// or https://")
+        return self
+
+
+class Profile(_Model):
+    """Per-source extraction hints: CSS selectors for the body and for parts to drop."""
+
+    body: str | None = None
+    drop: list[str] = Field(default_factory=list)
+
+
+class HttpSettings(_Model):
+    user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+    connect_timeout: float = Field(5.0, gt=0)
+    read_timeout: float = Field(20.0, gt=0)
+    retries: int = Field(3, ge=0, le=10)
+    backoff: float = Field(0.5, ge=0)
+    max_bytes: int = Field(5_000_000, gt=0)
+    max_redirects: int = Field(5, ge=0)
+    rate_per_host: float = Field(1.0, gt=0, description="requests per second per host")
+    allow_private_hosts: list[str] = Field(default_factory=list)
+
+
+class Source(_Model):
+    name: str = Field(pattern=_NAME_RE)
+    site_name: str | None = None
+    lang: str | None = Field(None, pattern=r"^[a-z]{2}$")
+    timezone: str = "Asia/Seoul"
+    feeds: list[Feed] = Field(min_length=1)
+    max_articles: int = Field(200, gt=0)
+    rate_per_host: float | None = Field(None, gt=0)
+    profile: Profile = Field(default_factory=Profile)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'Asia/Seoul')") from None
+        return v
+
+
+class SourcesFile(_Model):
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "SourcesFile":
+        names = [s.name for s in self.sources]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def select(self, names: list[str] | None) -> list[Source]:
+        """The named sources in file order (all when ``names`` is empty)."""
+        if not names:
+            return list(self.sources)
+        known = {s.name for s in self.sources}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ConfigError(
+                f"unknown source(s) {', '.join(map(repr, unknown))}; known sources: {', '.join(sorted(known))}"
+            )
+        return [s for s in self.sources if s.name in set(names)]
+
+    def source(self, name: str) -> Source:
+        return self.select([name])[0]
+
+
+def expand_env(text: str, env: dict[str, str] | None = None) -> str:
+    """Replace ``${VAR}`` and ``${VAR:-default}``; an unset variable without default is an error."""
+    env = os.environ if env is None else env
+
+    def sub(m: re.Match[str]) -> str:
+        name, default = m.group(1), m.group(2)
+        if name in env and env[name] != "":
+            return env[name]
+        if default is not None:
+            return default
+        raise ConfigError(f"environment variable {name} is not set and has no default (write ${{{name}:-value}})")
+
+    return _ENV_RE.sub(sub, text)
+
+
+def _expand_values(value: object, env: dict[str, str] | None) -> object:
+    """Expand variables in string values only (comments and keys are left alone)."""
+    if isinstance(value, str):
+        return expand_env(value, env)
+    if isinstance(value, list):
+        return [_expand_values(v, env) for v in value]
+    if isinstance(value, dict):
+        return {k: _expand_values(v, env) for k, v in value.items()}
+    return value
+
+
+def parse_sources(text: str, origin: str = "<sources>", env: dict[str, str] | None = None) -> SourcesFile:
+    try:
+        data = _expand_values(yaml.safe_load(text), env)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{origin}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: expected a mapping with a 'sources' list at the top level")
+    try:
+        return SourcesFile.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            lines.append(f"{origin}: {where}: {err['msg']}")
+        raise ConfigError("\n".join(lines)) from None
+
+
+def load_sources(path: str | os.PathLike[str]) -> SourcesFile:
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"sources file {p} does not exist (pass --sources FILE or set NEWSFLOW_SOURCES)")
+    return parse_sources(p.read_text(encoding="utf-8"), origin=str(p))
+
+
+def project_root() -> Path:
+    """The repository root (``include/newsflow/config.py`` -> two levels up)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def default_lake() -> str:
+    return os.environ.get("NEWSFLOW_LAKE") or str(project_root() / "data" / "lake")
+
+
+def default_sources_file() -> str:
+    return os.environ.get("NEWSFLOW_SOURCES") or str(project_root() / "include" / "sources.yaml")

@@ -1,0 +1,141 @@
+"""The lake: the only writer of Parquet.
+
+Published tables live under ``<root>/<table>/date=YYYY-MM-DD/source=NAME/part-0.parquet``
+(zstd, one file per partition, deterministic name). A partition is published by writing
+the complete file under ``<root>/_staging/<run_id>/`` and then moving it over the old one
+(a rename on local disks, a single PUT on object stores), so readers see the old or the
+new partition, never half of one. Inter-task hand-offs also live under ``_staging``, so
+every worker that reaches the lake root reaches them (local path or ``s3://`` URI).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections import defaultdict
+from datetime import date
+from typing import Any, Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from newsflow.schemas import KEYS, MODE, SCHEMA_VERSION, TABLES
+
+log = logging.getLogger(__name__)
+_COMPRESSION = "zstd"
+
+
+def safe_run_id(run_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", run_id).strip("_") or "run"
+
+
+class Lake:
+    def __init__(self, root: str) -> None:
+        if "://" not in root:
+            root = os.path.abspath(root)
+        self.fs, self.root = pafs.FileSystem.from_uri(root if "://" in root else "file://" + root)
+        self.uri = root
+
+    # -- paths ----------------------------------------------------------------------------
+    def path(self, *parts: str) -> str:
+        return "/".join([self.root.rstrip("/"), *parts])
+
+    def partition_path(self, table: str, day: date | str, source: str) -> str:
+        return self.path(table, f"date={day}", f"source={source}")
+
+    def staging(self, run_id: str, *parts: str) -> str:
+        return self.path("_staging", safe_run_id(run_id), *parts)
+
+    # -- hand-offs between tasks --------------------------------------------------------------
+    def write_rows(self, path: str, rows: list[dict[str, Any]], schema: pa.Schema | None = None) -> str:
+        """Write records (hand-off files under ``_staging``); complex values as JSON strings."""
+        self.fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
+        table = pa.Table.from_pylist(rows, schema=schema) if rows or schema else pa.table({})
+        tmp = path + ".tmp"
+        pq.write_table(table, tmp, filesystem=self.fs, compression=_COMPRESSION)
+        self.fs.move(tmp, path)
+        return path
+
+    def read_rows(self, path: str) -> list[dict[str, Any]]:
+        return pq.read_table(path, filesystem=self.fs).to_pylist()
+
+    def exists(self, path: str) -> bool:
+        return self.fs.get_file_info(path).type != pafs.FileType.NotFound
+
+    def drop_staging(self, run_id: str) -> None:
+        path = self.staging(run_id)
+        if self.exists(path):
+            self.fs.delete_dir(path)
+
+    # -- publishing -----------------------------------------------------------------------------
+    def publish(self, table: str, day: date | str, rows_by_source: dict[str, list[dict[str, Any]]],
+                run_id: str) -> dict[str, int]:
+        """Publish one date's rows of ``table`` per source; returns rows now in each partition."""
+        schema = TABLES[table]
+        counts = {}
+        for source, rows in sorted(rows_by_source.items()):
+            rows = [{**{k: r.get(k) for k in schema.names}, "run_id": run_id, "schema_version": SCHEMA_VERSION}
+                    for r in rows]
+            new = pa.Table.from_pylist(rows, schema=schema)
+            final_dir = self.partition_path(table, day, source)
+            final = final_dir + "/part-0.parquet"
+            if MODE[table] == "upsert" and self.exists(final):
+                old = pq.read_table(final, filesystem=self.fs).cast(schema)
+                keep = pc.invert(pc.is_in(old.column(KEYS[table][0]), value_set=new.column(KEYS[table][0])))
+                new = pa.concat_tables([old.filter(keep), new])
+            new = _dedupe_keys(new, KEYS[table])
+            if new.num_rows == 0:
+                if self.exists(final):
+                    self.fs.delete_file(final)
+                counts[source] = 0
+                continue
+            staged = self.staging(run_id, "publish", table, f"date={day}", f"source={source}", "part-0.parquet")
+            self.fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
+            pq.write_table(new.sort_by([(k, "ascending") for k in KEYS[table]]), staged, filesystem=self.fs,
+                           compression=_COMPRESSION)
+            self.fs.create_dir(final_dir, recursive=True)
+            self.fs.move(staged, final)
+            counts[source] = new.num_rows
+            log.info("published %s date=%s source=%s: %d rows", table, day, source, new.num_rows)
+        return counts
+
+    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """The whole published table (partition keys included), or an empty table."""
+        base = self.path(table)
+        if not self.exists(base):
+            return TABLES[table].empty_table()
+        import pyarrow.dataset as ds
+
+        part = ds.partitioning(pa.schema([("date", pa.string()), ("source", pa.string())]), flavor="hive")
+        dataset = ds.dataset(base, filesystem=self.fs, format="parquet", partitioning=part,
+                             exclude_invalid_files=True)
+        return dataset.to_table(columns=columns)
+
+
+def _dedupe_keys(table: pa.Table, keys: Iterable[str]) -> pa.Table:
+    """Keep the last row per key (new rows are appended after old ones)."""
+    keys = list(keys)
+    if table.num_rows == 0:
+        return table
+    seen: dict[tuple, int] = {}
+    cols = [table.column(k).to_pylist() for k in keys]
+    for i, key in enumerate(zip(*cols)):
+        seen[key] = i
+    if len(seen) == table.num_rows:
+        return table
+    return table.take(sorted(seen.values()))
+
+
+def group_by_source(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        out[r["source"]].append(r)
+    return dict(out)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,240 @@
+"""Page metadata with provenance: title, dates, authors, language, section, alternates.
+
+Precedence (first hit wins, and the winner's name is kept in ``*_source``):
+title: JSON-LD ``headline`` > ``og:title`` > ``<h1>`` > ``<title>`` (site suffix removed);
+dates: JSON-LD > ``article:published_time`` / ``og:`` > other ``<meta>`` > ``<time datetime>``
+> visible date text (Korean ``입력 2024.06.27 09:15``, ``2024년 6월 27일``) > the URL.
+A naive time is read in the source's zone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterator
+from zoneinfo import ZoneInfo
+
+from bs4 import BeautifulSoup, Tag
+
+log = logging.getLogger(__name__)
+
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+                  "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
+                  "report", "techarticle", "scholarlyarticle"}
+_PUB_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+             "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
+             "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime", "dable:published_time")
+_MOD_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
+_AUTHOR_META = ("author", "article:author", "byl", "dable:author", "sailthru.author", "parsely-author", "dc.creator")
+_KO_DATE = re.compile(
+    r"(?P<label>입력|등록|게재|발행|기사입력|작성|승인|수정|업데이트|Published|Updated|Posted)?\s*[:：]?\s*"
+    r"(?P<y>20\d\d|19\d\d)\s*(?:[.\-/]|년)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월)\s*(?P<d>\d{1,2})\s*일?\.?"
+    r"(?:\s*\([월화수목금토일]\))?"
+    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*[:시]\s*(?P<M>\d{2})(?:\s*[:분]\s*(?P<S>\d{2}))?)?"
+)
+_URL_DATE = (re.compile(r"/(20\d\d)[/-](\d\d)[/-](\d\d)(?:/|$|[^\d])"),
+             re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)\d{0,3}(?!\d)"),
+             re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)"))
+_TITLE_SPLIT = re.compile(r"\s+(?:[|\-–—:·<>]|::)\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str | None = None
+    title_source: str | None = None
+    published: datetime | None = None
+    date_source: str | None = None
+    modified: datetime | None = None
+    authors: tuple[str, ...] = ()
+    lang: str | None = None
+    section: str | None = None
+    canonical_url: str | None = None
+    og_type: str | None = None
+    has_article_markup: bool = False
+    article_body: str | None = None
+    alternates: dict[str, str] = field(default_factory=dict)
+
+
+def parse_datetime(value: str | None, tz: ZoneInfo) -> datetime | None:
+    """ISO 8601 (and a few common variants) -> aware datetime; naive means the source's zone."""
+    if not value or not isinstance(value, str):
+        return None
+    v = value.strip()
+    v = re.sub(r"^(\d{4}-\d\d-\d\d)\s+(\d)", r"\1T\2", v).replace("Z", "+00:00")
+    v = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", v)
+    try:
+        dt = datetime.fromisoformat(v)
+    except ValueError:
+        m = _KO_DATE.search(value)
+        return _from_match(m, tz) if m else None
+    return dt.replace(tzinfo=tz) if dt.tzinfo is None else dt
+
+
+def _from_match(m: re.Match[str], tz: ZoneInfo) -> datetime | None:
+    try:
+        hour = int(m.group("H") or 0)
+        if (m.group("ampm") or "").lower() in ("오후", "pm") and hour < 12:
+            hour += 12
+        return datetime(int(m.group("y")), int(m.group("m")), int(m.group("d")), hour,
+                        int(m.group("M") or 0), int(m.group("S") or 0), tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def _jsonld_objects(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+        raw = (script.string or script.get_text() or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except json.JSONDecodeError:
+            try:  # trailing commas and stray control characters are the usual breakage
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+            except json.JSONDecodeError:
+                log.debug("unreadable JSON-LD block skipped")
+                continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type", [])
+    return {str(x).lower() for x in (t if isinstance(t, list) else [t])}
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() and not value.startswith("http") else []
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
+        content = tag.get("content")
+        if key and content and key not in out:
+            out[key] = content.strip()
+    return out
+
+
+def _clean_title(title: str) -> str:
+    parts = _TITLE_SPLIT.split(title.strip())
+    return max(parts, key=len).strip() if len(parts) > 1 else title.strip()
+
+
+def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
+    meta = _meta(soup)
+    ld = next((o for o in _jsonld_objects(soup) if _types(o) & _ARTICLE_TYPES), None)
+    found: dict[str, Any] = {}
+
+    def first(field_: str, *candidates: tuple[str, Any]) -> None:
+        for source, value in candidates:
+            if value:
+                found[field_], found[field_ + "_source"] = value, source
+                return
+
+    h1 = soup.find("h1")
+    title_tag = soup.title.get_text(" ", strip=True) if soup.title else None
+    first("title",
+          ("jsonld", (ld or {}).get("headline") or (ld or {}).get("name")),
+          ("og", meta.get("og:title") or meta.get("twitter:title")),
+          ("h1", h1.get_text(" ", strip=True) if h1 else None),
+          ("title", _clean_title(title_tag) if title_tag else None))
+
+    time_tag = soup.find("time", attrs={"datetime": True})
+    published: tuple[datetime | None, str | None] = (None, None)
+    for source, value in (("jsonld", (ld or {}).get("datePublished") or (ld or {}).get("dateCreated")),
+                          *(("meta", meta.get(k)) for k in _PUB_META),
+                          ("time", time_tag.get("datetime") if time_tag else None)):
+        dt = parse_datetime(value, tz) if isinstance(value, str) else None
+        if dt:
+            published = (dt, "og" if source == "meta" and value == meta.get("article:published_time") else source)
+            break
+    if published[0] is None:
+        published = _visible_date(soup, tz)
+    if published[0] is None:
+        published = (_url_date(url, tz), "url")
+        if published[0] is None:
+            published = (None, None)
+
+    modified = parse_datetime((ld or {}).get("dateModified"), tz) if ld else None
+    if modified is None:
+        modified = next((d for k in _MOD_META if (d := parse_datetime(meta.get(k), tz))), None)
+    if modified is None:
+        modified = _visible_date(soup, tz, labels=("수정", "업데이트", "Updated"))[0]
+
+    authors = _names((ld or {}).get("author")) or [
+        a for k in _AUTHOR_META if (a := meta.get(k)) and not a.startswith("http")][:1]
+    html = soup.find("html")
+    lang = (html.get("lang") if isinstance(html, Tag) else None) or (ld or {}).get("inLanguage") or meta.get("og:locale")
+    alternates = {}
+    for link in soup.find_all("link", rel="alternate", hreflang=True):
+        if link.get("href"):
+            alternates[link["hreflang"].lower()] = link["href"]
+    canonical = soup.find("link", rel="canonical")
+    section = (ld or {}).get("articleSection") or meta.get("article:section")
+    if isinstance(section, list):
+        section = section[0] if section else None
+    body = (ld or {}).get("articleBody")
+    return Metadata(
+        title=found.get("title"), title_source=found.get("title_source"),
+        published=published[0], date_source=published[1], modified=modified,
+        authors=tuple(dict.fromkeys(a.strip() for a in authors if a.strip())),
+        lang=str(lang).split("-")[0].split("_")[0].lower() if lang else None,
+        section=str(section) if section else None,
+        canonical_url=canonical.get("href") if isinstance(canonical, Tag) else None,
+        og_type=meta.get("og:type"), has_article_markup=ld is not None or "article:published_time" in meta
+        or (meta.get("og:type") == "article"), article_body=body if isinstance(body, str) else None,
+        alternates=alternates,
+    )
+
+
+def _visible_date(soup: BeautifulSoup, tz: ZoneInfo, labels: tuple[str, ...] | None = None
+                  ) -> tuple[datetime | None, str | None]:
+    """A labelled date (입력/등록/Published...) beats an unlabelled one with a time, which beats a bare
+    ``2024년 6월 27일`` (often the page header's today). ``labels`` restricts to those labels."""
+    text = soup.body.get_text(" ", strip=True) if soup.body else ""
+    modified_labels = ("수정", "업데이트", "Updated")
+    ranked: list[tuple[int, int, re.Match[str]]] = []
+    for i, m in enumerate(_KO_DATE.finditer(text[:20000])):
+        label = m.group("label")
+        if labels is not None:
+            if label in labels:
+                ranked.append((0, i, m))
+        elif label and label not in modified_labels:
+            ranked.append((0, i, m))
+        elif not label and m.group("H"):
+            ranked.append((1, i, m))
+        elif not label and "년" in m.group(0):
+            ranked.append((2, i, m))
+    for _, _, m in sorted(ranked, key=lambda r: r[:2]):
+        if (dt := _from_match(m, tz)) is not None:
+            return dt, "text"
+    return None, None
+
+
+def _url_date(url: str, tz: ZoneInfo) -> datetime | None:
+    for rx in _URL_DATE:
+        if m := rx.search(url):
+            g = [int(x) for x in m.groups()]
+            try:
+                return datetime(*g[:3], *(g[3:6] if len(g) >= 6 else ()), tzinfo=tz)
+            except ValueError:
+                continue
+    return None

@@ -1,0 +1,43 @@
+"""A short summary of what the lake holds, read back with DuckDB (what ``make run`` prints)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+
+def _glob(lake: str, table: str) -> str:
+    return f"{lake.rstrip('/')}/{table}/*/*/*.parquet"
+
+
+def summary(lake: str, day: str | None = None) -> str:
+    con = duckdb.connect()
+    out: list[str] = []
+    where = f"WHERE date = DATE '{day}'" if day else ""
+    for table in ("articles", "fetch_log", "rejects"):
+        if not list(Path(lake, table).glob("*/*/*.parquet")):
+            out.append(f"{table}: (no data)")
+            continue
+        rel = f"read_parquet('{_glob(lake, table)}', hive_partitioning = true)"
+        n = con.execute(f"SELECT count(*) FROM {rel} {where}").fetchone()[0]
+        out.append(f"{table}: {n} rows")
+        if table == "articles":
+            for src, cnt, canon, langs in con.execute(
+                f"SELECT source, count(*), count(*) FILTER (WHERE is_canonical), string_agg(DISTINCT lang, ',') "
+                f"FROM {rel} {where} GROUP BY 1 ORDER BY 1").fetchall():
+                out.append(f"  {src:<12} {cnt:>3} articles ({canon} canonical, {cnt - canon} duplicates) lang={langs}")
+            for src, title, pub in con.execute(
+                f"SELECT source, title, strftime(published_at AT TIME ZONE 'Asia/Seoul', '%Y-%m-%d %H:%M KST') FROM {rel} "
+                f"{where} ORDER BY published_at LIMIT 5").fetchall():
+                out.append(f"    [{src}] {pub}  {title}")
+        elif table == "fetch_log":
+            for src, kind, ok, bad in con.execute(
+                f"SELECT source, kind, count(*) FILTER (WHERE ok), count(*) FILTER (WHERE NOT ok) FROM {rel} {where} "
+                f"GROUP BY 1, 2 ORDER BY 1, 2").fetchall():
+                out.append(f"  {src:<12} {kind:<5} {ok} ok, {bad} failed")
+        else:
+            for src, stage, reason, cnt in con.execute(
+                f"SELECT source, stage, reason, count(*) FROM {rel} {where} GROUP BY ALL ORDER BY ALL").fetchall():
+                out.append(f"  {src:<12} {stage}/{reason}: {cnt}")
+    return "\n".join(out)

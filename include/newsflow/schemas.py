@@ -1,0 +1,47 @@
+"""Table schemas of the lake (the data contract). Partition keys live only in directory names.
+
+Every table is partitioned ``date=YYYY-MM-DD/source=NAME``: ``date`` is the run's data
+date in the source's zone (for ``articles`` the local publication date of the articles
+discovered for that date), ``source`` the source name from the sources file.
+Timestamps are microseconds in UTC.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+PARTITION_KEYS = ("date", "source")
+TS = pa.timestamp("us", tz="UTC")
+_STR_LIST = pa.list_(pa.string())
+
+TABLES: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        ("article_id", pa.string()), ("url", pa.string()), ("canonical_url", pa.string()),
+        ("lang", pa.string()), ("title", pa.string()), ("body", pa.string()), ("paragraphs", _STR_LIST),
+        ("authors", _STR_LIST), ("section", pa.string()),
+        ("published_at", TS), ("modified_at", TS), ("published_local", pa.string()),
+        ("published_date", pa.date32()), ("fetched_at", TS),
+        ("date_source", pa.string()), ("title_source", pa.string()),
+        ("encoding", pa.string()), ("encoding_source", pa.string()), ("edition_group", pa.string()),
+        ("char_count", pa.int32()), ("content_hash", pa.string()), ("dup_cluster_id", pa.string()),
+        ("is_canonical", pa.bool_()), ("keywords", _STR_LIST), ("extractor_version", pa.string()),
+        ("run_id", pa.string()), ("schema_version", pa.int16()),
+    ]),
+    "fetch_log": pa.schema([
+        ("url", pa.string()), ("kind", pa.string()), ("final_url", pa.string()), ("status", pa.int32()),
+        ("ok", pa.bool_()), ("attempts", pa.int32()), ("bytes", pa.int64()), ("elapsed_ms", pa.int64()),
+        ("content_type", pa.string()), ("error_class", pa.string()), ("error", pa.string()),
+        ("fetched_at", TS), ("run_id", pa.string()), ("schema_version", pa.int16()),
+    ]),
+    "rejects": pa.schema([
+        ("url", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
+        ("run_id", pa.string()), ("schema_version", pa.int16()),
+    ]),
+}
+
+# The columns that identify a row inside one partition: a rerun replaces rows with the same key.
+KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("url",), "rejects": ("url", "stage")}
+# How a rerun treats a partition: articles are upserted (nothing a rerun skips is lost);
+# fetch_log and rejects describe the latest run of that date, so they are replaced.
+MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace"}

@@ -1,0 +1,101 @@
+"""End to end: news_ingest with dag.test() against the offline sample site, twice."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from newsflow.sample_site import start_in_thread
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    proc = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    server, base = start_in_thread()
+    lake = tmp_path_factory.mktemp("lake")
+    old = {k: os.environ.get(k) for k in ("NEWSFLOW_SAMPLE_BASE", "NEWSFLOW_LAKE")}
+    os.environ.update(NEWSFLOW_SAMPLE_BASE=base, NEWSFLOW_LAKE=str(lake))
+    spec = importlib.util.spec_from_file_location("e2e_news_ingest", ROOT / "dags" / "news_ingest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module.news_ingest_dag, lake
+    server.shutdown()
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def q(lake: Path, sql: str) -> list[tuple]:
+    sql = sql.replace("{articles}", f"read_parquet('{lake}/articles/*/*/*.parquet', hive_partitioning=true)")
+    sql = sql.replace("{fetch_log}", f"read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning=true)")
+    sql = sql.replace("{rejects}", f"read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning=true)")
+    return duckdb.connect().execute(sql).fetchall()
+
+
+def check_lake(lake: Path) -> None:
+    assert q(lake, "SELECT source, count(*) FROM {articles} GROUP BY 1 ORDER BY 1") == [
+        ("dongnam", 6), ("hanbit", 7), ("hanbit-en", 6)]
+    assert q(lake, "SELECT count(*), count(DISTINCT article_id) FROM {articles}") == [(19, 19)]
+    assert q(lake, "SELECT DISTINCT date::VARCHAR FROM {articles}") == [("2024-06-27",)]
+    # the exact syndicated copy is kept and marked; the original source is canonical
+    dup = q(lake, "SELECT a.source, b.source FROM {articles} a JOIN {articles} b USING (dup_cluster_id) "
+                  "WHERE a.is_canonical AND NOT b.is_canonical")
+    assert dup == [("hanbit", "dongnam")]
+    # the EUC-KR paper decodes to Hangul; seed-style pages come out clean
+    assert q(lake, "SELECT count(*) FROM {articles} WHERE source = 'dongnam' AND encoding = 'cp949' "
+                   "AND body LIKE '%경남%'")[0][0] >= 1
+    assert q(lake, "SELECT count(*) FROM {articles} WHERE body LIKE '%무단%' OR body LIKE '%@%' "
+                   "OR body LIKE '%©%'") == [(0,)]
+    assert q(lake, "SELECT count(*) FROM {articles} WHERE published_date <> DATE '2024-06-27'") == [(0,)]
+    assert q(lake, "SELECT source, stage, reason FROM {rejects} ORDER BY ALL") == [
+        ("hanbit", "fetch", "http_404"), ("hanbit", "parse", "not_article")]
+    # exactly one fetch_log row per URL (feeds and pages)
+    assert q(lake, "SELECT count(*), count(DISTINCT url) FROM {fetch_log}") == [(25, 25)]
+
+
+def test_news_ingest_twice_publishes_the_same_rows(env):
+    dag, lake = env
+    logical = datetime(2024, 6, 28, 3, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    first = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})
+    assert first.state == "success"
+    check_lake(lake)
+    before = q(lake, "SELECT article_id, content_hash, dup_cluster_id, is_canonical FROM {articles} ORDER BY 1")
+
+    second = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})
+    assert second.state == "success"
+    check_lake(lake)
+    assert q(lake, "SELECT article_id, content_hash, dup_cluster_id, is_canonical FROM {articles} ORDER BY 1") == before
+    assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(second.run_id,)]
+    assert not list((lake / "_staging").glob("*/*"))  # hand-offs are cleaned up after the checks
+
+
+def test_bad_params_fail_with_a_clear_message(env):
+    dag, _ = env
+    from airflow.sdk.exceptions import ParamValidationError
+
+    with pytest.raises(ParamValidationError):
+        dag.test(logical_date=datetime(2024, 6, 28, 3, tzinfo=ZoneInfo("Asia/Seoul")), run_conf={"date": "june"})
+
+
+def test_unknown_source_fails_the_run_without_retrying(env, capfd, caplog):
+    dag, _ = env
+    run = dag.test(logical_date=datetime(2024, 6, 28, 3, tzinfo=ZoneInfo("Asia/Seoul")),
+                   run_conf={"date": "2024-06-27", "sources": ["nope"]})
+    assert run.state == "failed"
+    out, err = capfd.readouterr()
+    assert "unknown source(s) 'nope'; known sources: dongnam, hanbit, hanbit-en" in out + err
+    assert caplog.text.count("[DAG TEST] starting task_id=plan") == 1  # not retried

@@ -1,0 +1,33 @@
+import codecs
+
+from newsflow.decode import decode_html
+
+KO = "<html><head>{meta}<title>동남일보</title></head><body><p>똠방각하 김뷁 씨가 한국은행 기준금리 동결에 대해 말했다.</p></body></html>"
+
+
+def test_euc_kr_without_charset_header_or_meta_is_detected_as_cp949():
+    body = KO.format(meta="").encode("cp949")
+    d = decode_html(body, "text/html")
+    assert d.encoding == "cp949" and d.source == "detected"
+    assert "똠방각하 김뷁" in d.text
+
+
+def test_euc_kr_label_in_meta_or_header_decodes_as_cp949():
+    body = KO.format(meta='<meta http-equiv="Content-Type" content="text/html; charset=euc-kr">').encode("cp949")
+    assert decode_html(body).encoding == "cp949"
+    assert decode_html(body).source == "meta"
+    d = decode_html(body, "text/html; charset=ks_c_5601-1987")
+    assert (d.encoding, d.source) == ("cp949", "http") and "김뷁" in d.text
+
+
+def test_bom_and_lying_meta():
+    assert decode_html(codecs.BOM_UTF8 + "<p>한글</p>".encode()).source == "bom"
+    lying = '<meta charset="euc-kr"><p>한글 본문 “따옴표”</p>'.encode("utf-8")
+    d = decode_html(lying)
+    assert "한글 본문" in d.text and d.encoding == "utf-8"
+
+
+def test_gb2312_label_decodes_as_gb18030():
+    body = '<meta charset="gb2312"><p>中国人民银行 𠀀</p>'.encode("gb18030")
+    d = decode_html(body)
+    assert d.encoding == "gb18030" and "中国人民银行" in d.text

@@ -1,0 +1,54 @@
+from datetime import date
+
+from newsflow.config import Source
+from newsflow.discover import discover
+from newsflow.http import FixtureClient
+
+B = "http://news.example"
+RSS = f"""<?xml version="1.0" encoding="euc-kr"?>
+<rss version="2.0"><channel><title>동남일보</title>
+<item><title>기준금리 동결</title><link>{B}/news/1.html?utm_source=rss</link><pubDate>Thu, 27 Jun 2024 00:30:00 +0900</pubDate></item>
+<item><title>어제 기사</title><link>{B}/news/2.html</link><pubDate>Wed, 26 Jun 2024 23:59:00 +0900</pubDate></item>
+<item><title>날짜 없음</title><link>{B}/news/3.html</link></item>
+<item><title>중복</title><link>{B}/news/1.html#top</link><pubDate>Thu, 27 Jun 2024 09:00:00 +0900</pubDate></item>
+</channel></rss>""".encode("cp949")
+INDEX = f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>{B}/sitemap-news.xml</loc></sitemap></sitemapindex>""".encode()
+NEWS = f"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+ xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>{B}/en/10</loc><news:news><news:publication_date>2024-06-26T22:10:00Z</news:publication_date>
+<news:title>BOK holds</news:title></news:news></url>
+<url><loc>{B}/en/11</loc><news:news><news:publication_date>2024-06-26T10:00:00+09:00</news:publication_date></news:news></url>
+</urlset>""".encode()
+
+
+def _source(**feeds):
+    return Source(name="s", feeds=[{"type": t, "url": u} for t, u in feeds.items()])
+
+
+def test_rss_in_euc_kr_filters_by_local_date_and_canonicalises():
+    client = FixtureClient({f"{B}/rss.xml": (200, {"content-type": "application/xml"}, RSS)})
+    found = discover(_source(rss=f"{B}/rss.xml"), date(2024, 6, 27), client)
+    assert [c.url for c in found.candidates] == [f"{B}/news/1.html", f"{B}/news/3.html"]
+    assert found.candidates[0].title_hint == "기준금리 동결"
+    assert found.out_of_interval == 1
+    assert [r.kind for r in found.fetch_log] == ["feed"]
+
+
+def test_sitemap_index_and_news_sitemap_dates_in_source_zone():
+    client = FixtureClient({f"{B}/index.xml": (200, {}, INDEX), f"{B}/sitemap-news.xml": (200, {}, NEWS)})
+    found = discover(_source(sitemap=f"{B}/index.xml"), date(2024, 6, 27), client)
+    # 22:10 UTC on the 26th is 07:10 KST on the 27th
+    assert [c.url for c in found.candidates] == [f"{B}/en/10"]
+    assert len(found.fetch_log) == 2
+
+
+def test_failed_feed_is_logged_not_raised():
+    found = discover(_source(rss=f"{B}/missing.xml"), date(2024, 6, 27), FixtureClient({}))
+    assert found.candidates == [] and found.feed_errors == 1
+    assert found.fetch_log[0].status == 404 and not found.fetch_log[0].ok
+
+
+def test_cap_per_source():
+    src = Source(name="s", max_articles=2, feeds=[{"type": "urls", "urls": [f"{B}/{i}" for i in range(5)]}])
+    assert len(discover(src, date(2024, 6, 27), FixtureClient({})).candidates) == 2

@@ -1,0 +1,54 @@
+import threading
+
+from newsflow.config import HttpSettings
+from newsflow.fetch import fetch
+from newsflow.http import HttpClient
+from newsflow.models import Candidate
+
+SETTINGS = HttpSettings(allow_private_hosts=["127.0.0.1"], retries=2, backoff=0.01, rate_per_host=200,
+                        read_timeout=2, max_bytes=10_000)
+
+
+def test_one_fetch_log_row_per_url_with_the_right_outcome(local_server):
+    calls = {"flaky": 0}
+    lock = threading.Lock()
+
+    def handler(path, req):
+        if path == "/ok":
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, "<p>안녕</p>".encode()
+        if path == "/flaky":
+            with lock:
+                calls["flaky"] += 1
+                n = calls["flaky"]
+            return (500, {}, b"oops") if n == 1 else (200, {"Content-Type": "text/html"}, b"<p>ok</p>")
+        if path == "/pdf":
+            return 200, {"Content-Type": "application/pdf"}, b"%PDF"
+        if path == "/big":
+            return 200, {"Content-Type": "text/html"}, b"x" * 20_000
+        return 404, {"Content-Type": "text/html"}, b"nope"
+
+    base = local_server(handler)
+    cands = [Candidate(f"{base}/{p}", "s", "test") for p in ("ok", "flaky", "pdf", "big", "missing")]
+    with HttpClient(SETTINGS) as client:
+        out = fetch(cands, client, workers=2)
+    rows = {r.url.rsplit("/", 1)[1]: r for r in out.fetch_log}
+    assert len(out.fetch_log) == 5
+    assert rows["ok"].ok and rows["ok"].attempts == 1 and rows["ok"].bytes > 0
+    assert rows["flaky"].ok and rows["flaky"].attempts == 2
+    assert rows["pdf"].error_class == "not_html"
+    assert rows["big"].error_class == "too_large"
+    assert rows["missing"].status == 404 and rows["missing"].error_class == "http_404"
+    assert sorted(p.url.rsplit("/", 1)[1] for p in out.pages) == ["flaky", "ok"]
+
+
+def test_private_addresses_are_refused_unless_allow_listed(local_server):
+    base = local_server(lambda p, r: (200, {"Content-Type": "text/html"}, b"<p>x</p>"))
+    with HttpClient(HttpSettings(retries=0)) as client:
+        res = client.get(base + "/x")
+    assert res.error_class == "blocked_address" and "allow_private_hosts" in res.error
+
+
+def test_connection_refused_is_data_not_an_exception():
+    with HttpClient(HttpSettings(retries=1, backoff=0.01, allow_private_hosts=["127.0.0.1"])) as client:
+        res = client.get("http://127.0.0.1:9/nothing")
+    assert not res.ok and res.error_class in ("connection_error", "retries_exhausted")

@@ -1,0 +1,48 @@
+from datetime import UTC, date, datetime
+
+import duckdb
+import pyarrow.parquet as pq
+
+from newsflow.lake import Lake
+
+
+def row(aid, title="t"):
+    return {"article_id": aid, "url": f"http://x/{aid}", "title": title, "body": "b", "paragraphs": ["b"],
+            "published_at": datetime(2024, 6, 26, 22, 12, tzinfo=UTC), "published_date": date(2024, 6, 27),
+            "fetched_at": datetime(2024, 6, 27, 1, 2, 3, 456789, tzinfo=UTC), "is_canonical": True}
+
+
+def test_publish_is_idempotent_and_upserts(tmp_path):
+    lake = Lake(str(tmp_path))
+    assert lake.publish("articles", "2024-06-27", {"hanbit": [row("a"), row("b")]}, "run1") == {"hanbit": 2}
+    assert lake.publish("articles", "2024-06-27", {"hanbit": [row("a"), row("b")]}, "run2") == {"hanbit": 2}
+    # a rerun that only saw "b" (e.g. "a" was skipped) keeps "a"
+    assert lake.publish("articles", "2024-06-27", {"hanbit": [row("b", "new")]}, "run3") == {"hanbit": 2}
+    t = lake.read_table("articles").to_pylist()
+    assert sorted((r["article_id"], r["title"], r["run_id"]) for r in t) == [("a", "t", "run2"), ("b", "new", "run3")]
+    assert not (tmp_path / "_staging" / "run3" / "publish" / "articles" / "date=2024-06-27" / "source=hanbit"
+                / "part-0.parquet").exists()
+
+
+def test_replace_tables_clear_a_partition_that_has_no_rows_now(tmp_path):
+    lake = Lake(str(tmp_path))
+    lake.publish("rejects", "2024-06-27", {"s": [{"url": "u", "stage": "fetch", "reason": "http_404"}]}, "r1")
+    lake.publish("rejects", "2024-06-27", {"s": []}, "r2")
+    assert lake.read_table("rejects").num_rows == 0
+
+
+def test_files_are_readable_by_duckdb_with_partitions_from_directories(tmp_path):
+    lake = Lake(str(tmp_path))
+    lake.publish("articles", "2024-06-27", {"hanbit": [row("a")], "dongnam": [row("b")]}, "run1")
+    f = tmp_path / "articles" / "date=2024-06-27" / "source=hanbit" / "part-0.parquet"
+    meta = pq.read_metadata(f)
+    schema = pq.read_schema(f)
+    assert "source" not in schema.names and "date" not in schema.names
+    assert str(schema.field("published_at").type) == "timestamp[us, tz=UTC]"
+    assert meta.row_group(0).column(0).compression == "ZSTD"
+    assert schema.field("schema_version") and schema.field("run_id")
+    con = duckdb.connect()
+    rows = con.execute(f"SELECT source, date, article_id, fetched_at FROM read_parquet('{tmp_path}/articles/*/*/*.parquet',"
+                       " hive_partitioning=true) ORDER BY source").fetchall()
+    assert [(r[0], str(r[1]), r[2]) for r in rows] == [("dongnam", "2024-06-27", "b"), ("hanbit", "2024-06-27", "a")]
+    assert rows[0][3].microsecond == 456789
