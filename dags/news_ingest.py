@@ -55,7 +55,8 @@ def news_ingest():
     def plan() -> list[dict]:
         from airflow.sdk.exceptions import AirflowFailException
         from newsflow.config import ConfigError
-        from newsflow.pipeline import plan as plan_jobs, resolve_date
+        from newsflow.pipeline import plan as plan_jobs
+        from newsflow.pipeline import resolve_date
 
         ctx = get_current_context()
         params, dag_run = ctx["params"], ctx["dag_run"]

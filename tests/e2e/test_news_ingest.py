@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
-
 from newsflow.sample_site import start_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +45,16 @@ def q(lake: Path, sql: str) -> list[tuple]:
     return duckdb.connect().execute(sql).fetchall()
 
 
+def asset_events(run_id: str) -> list[str]:
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        return sorted(session.scalars(select(AssetModel.name).join(AssetEvent, AssetEvent.asset_id == AssetModel.id)
+                                      .where(AssetEvent.source_run_id == run_id)).all())
+
+
 def check_lake(lake: Path) -> None:
     assert q(lake, "SELECT source, count(*) FROM {articles} GROUP BY 1 ORDER BY 1") == [
         ("dongnam", 6), ("hanbit", 7), ("hanbit-en", 6)]
@@ -73,6 +82,7 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     first = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})
     assert first.state == "success"
     check_lake(lake)
+    assert asset_events(first.run_id) == ["newsflow.articles", "newsflow.fetch_log", "newsflow.rejects"]
     before = q(lake, "SELECT article_id, content_hash, dup_cluster_id, is_canonical FROM {articles} ORDER BY 1")
 
     second = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})

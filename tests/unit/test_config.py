@@ -1,5 +1,4 @@
 import pytest
-
 from newsflow.config import ConfigError, load_sources, parse_sources
 
 GOOD = """

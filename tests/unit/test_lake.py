@@ -2,7 +2,6 @@ from datetime import UTC, date, datetime
 
 import duckdb
 import pyarrow.parquet as pq
-
 from newsflow.lake import Lake
 
 
