@@ -6,7 +6,8 @@ under the lake root and counts, never page content.
 
 Schedule: 03:00 Asia/Seoul every day, for the previous Seoul day. A manual trigger
 uses the Params form: sources (empty = all), date (empty = the day before the run's
-logical date), force_refetch.
+logical date), force_refetch, urls (fetch exactly these URLs). Fetching is mapped over
+groups of sources that share a host, so each host's politeness budget holds run-wide.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from airflow.sdk import Asset, CronTriggerTimetable, Param, dag, get_current_con
 PROJECT = Path(__file__).resolve().parents[1]
 LAKE = os.environ.get("NEWSFLOW_LAKE") or str(PROJECT / "data" / "lake")
 SOURCES_FILE = os.environ.get("NEWSFLOW_SOURCES") or str(PROJECT / "include" / "sources.yaml")
-TABLES = ("articles", "fetch_log", "rejects")
+TABLES = ("articles", "fetch_log", "rejects", "raw_pages")
+# An Airflow pool caps concurrent fetch tasks across all runs (create it with `make airflow-db`).
+FETCH_POOL = os.environ.get("NEWSFLOW_FETCH_POOL", "newsflow_fetch")
 ASSETS = [Asset(name=f"newsflow.{t}", uri=f"file://{LAKE.removeprefix('file://')}/{t}") if "://" not in LAKE
           else Asset(name=f"newsflow.{t}", uri=f"{LAKE.rstrip('/')}/{t}") for t in TABLES]
 
@@ -46,6 +49,9 @@ NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(minutes=2), "retry_exp
                                   "the run's logical date in Asia/Seoul."),
         "force_refetch": Param(False, type="boolean", title="Force refetch",
                                description="Fetch URLs even if the lake already has them."),
+        "urls": Param([], type="array", items={"type": "string", "pattern": "^https?://[^\\s/]+"},
+                      title="URLs", description="Fetch exactly these article URLs instead of the feeds "
+                                                "(each goes to the source sharing its host, else 'adhoc')."),
     },
     render_template_as_native_obj=True,
     doc_md=__doc__,
@@ -63,19 +69,19 @@ def news_ingest():
         try:
             day = resolve_date(params.get("date"), dag_run.logical_date or dag_run.run_after)
             return plan_jobs(SOURCES_FILE, LAKE, dag_run.run_id, day, params.get("sources"),
-                             params.get("force_refetch", False))
+                             params.get("force_refetch", False), params.get("urls"))
         except ConfigError as exc:  # bad input: fail at once with the message, no retries
             raise AirflowFailException(str(exc)) from None
 
-    @task(**NETWORK_RETRIES, max_active_tis_per_dagrun=4)
-    def fetch_source(job: dict) -> dict:
-        from newsflow.pipeline import fetch_source as run
+    @task(**NETWORK_RETRIES, pool=FETCH_POOL, max_active_tis_per_dagrun=4)
+    def fetch_sources(job: dict) -> dict:
+        from newsflow.pipeline import fetch_sources as run
 
         return run(job)
 
     @task
-    def parse_source(job: dict) -> dict:
-        from newsflow.pipeline import parse_source as run
+    def parse_sources(job: dict) -> dict:
+        from newsflow.pipeline import parse_sources as run
 
         return run(job)
 
@@ -97,8 +103,8 @@ def news_ingest():
 
         return check(result)
 
-    fetched = fetch_source.expand(job=plan())
-    parsed = parse_source.expand(job=fetched)
+    fetched = fetch_sources.expand(job=plan())
+    parsed = parse_sources.expand(job=fetched)
     quality_check(publish(finalize(parsed)))
 
 

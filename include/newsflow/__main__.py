@@ -71,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     day = resolve_date(args.date, None)
     run_id = args.run_id or f"cli__{day}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
-    result = run_all(args.sources, args.lake, day, run_id, args.source or None, args.force_refetch)
+    result = run_all(args.sources, args.lake, day, run_id, args.source or None, args.force_refetch, args.url or None)
     print(json.dumps({k: result[k] for k in ("date", "articles", "fetch_log", "published")}, ensure_ascii=False))
     print(summary(args.lake, day))
     return 0
@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--date", required=True, help="data date YYYY-MM-DD (the sources' local date)")
     r.add_argument("--lake", default=default_lake(), help="lake root: a folder or s3:// URI (default ./data/lake)")
     r.add_argument("--source", action="append", help="only this source (repeatable)")
-    r.add_argument("--force-refetch", action="store_true")
+    r.add_argument("--force-refetch", action="store_true", help="fetch URLs the lake already has")
+    r.add_argument("--url", action="append", help="fetch exactly this URL instead of the feeds (repeatable)")
     r.add_argument("--run-id")
     r.set_defaults(func=cmd_run)
 

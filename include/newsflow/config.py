@@ -30,17 +30,26 @@ class _Model(BaseModel):
 
 
 class Feed(_Model):
-    type: Literal["rss", "sitemap", "urls"]
+    """``rss`` (RSS/Atom), ``sitemap`` (sitemap, index or news sitemap), ``listing`` (an HTML page
+    whose ``selector`` matches the article links) or ``urls`` (a fixed list)."""
+
+    type: Literal["rss", "sitemap", "listing", "urls"]
     url: str | None = None
     urls: list[str] | None = None
+    selector: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> "Feed":
         if self.type == "urls":
             if not self.urls:
                 raise ValueError("a feed of type 'urls' needs a non-empty 'urls' list")
+            bad = [u for u in self.urls if not re.match(r"^https?://", u)]
+            if bad:
+                raise ValueError(f"urls must start with http:// or https://: {bad[:3]}")
         elif not self.url or not re.match(r"^https?://", self.url):
             raise ValueError(f"a feed of type '{self.type}' needs 'url' starting with http:// or https://")
+        if self.type == "listing" and not self.selector:
+            raise ValueError("a feed of type 'listing' needs 'selector', a CSS selector for the article links")
         return self
 
 
@@ -54,13 +63,26 @@ class Profile(_Model):
 class HttpSettings(_Model):
     user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
     connect_timeout: float = Field(5.0, gt=0)
-    read_timeout: float = Field(20.0, gt=0)
-    retries: int = Field(3, ge=0, le=10)
-    backoff: float = Field(0.5, ge=0)
-    max_bytes: int = Field(5_000_000, gt=0)
+    read_timeout: float = Field(20.0, gt=0, description="seconds without a byte")
+    total_timeout: float = Field(60.0, gt=0, description="seconds for one whole response")
+    retries: int = Field(3, ge=0, le=10, description="retries after the first attempt")
+    backoff: float = Field(0.5, ge=0, description="first backoff in seconds, doubled per retry, full jitter")
+    backoff_max: float = Field(30.0, ge=0)
+    max_retry_after: float = Field(120.0, ge=0, description="a longer Retry-After gives up instead of waiting")
+    max_bytes: int = Field(5_000_000, gt=0, description="after decompression")
     max_redirects: int = Field(5, ge=0)
     rate_per_host: float = Field(1.0, gt=0, description="requests per second per host")
+    max_in_flight_per_host: int = Field(2, ge=1)
+    global_concurrency: int = Field(16, ge=1, description="requests in flight at once across all hosts")
+    respect_robots: bool = True
     allow_private_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _contact(cls, v: str) -> str:
+        if not re.search(r"https?://|@", v):
+            raise ValueError("user_agent must name a contact URL or e-mail, e.g. 'newsflow/0.1 (+https://you.example/bot)'")
+        return v
 
 
 class Source(_Model):
@@ -71,7 +93,16 @@ class Source(_Model):
     feeds: list[Feed] = Field(min_length=1)
     max_articles: int = Field(200, gt=0)
     rate_per_host: float | None = Field(None, gt=0)
+    max_in_flight_per_host: int | None = Field(None, ge=1)
+    www: Literal["keep", "strip", "add"] = "keep"
     profile: Profile = Field(default_factory=Profile)
+
+    def hosts(self) -> set[str]:
+        """Host names of the source's feeds and URL lists (its politeness budget applies to them)."""
+        from urllib.parse import urlsplit
+
+        urls = [f.url for f in self.feeds if f.url] + [u for f in self.feeds for u in f.urls or []]
+        return {(urlsplit(u).hostname or "").lower() for u in urls}
 
     @field_validator("timezone")
     @classmethod

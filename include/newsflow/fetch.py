@@ -1,47 +1,139 @@
-"""Fetch: candidate URLs -> raw pages, with exactly one fetch_log row per URL."""
+"""Fetch: candidate URLs -> raw pages, with exactly one fetch_log row per URL.
+
+URLs are spread over hosts by a small scheduler: ``global_concurrency`` workers each take
+the next URL of the host whose next allowed start is soonest and which has a free
+in-flight slot, so a slow or rate-limited host never holds up the others and the run
+proceeds at the sum of the hosts' allowed rates. The per-host spacing itself is enforced
+by the client's host gate (so retries, redirects and robots.txt count against it too).
+"""
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
-from newsflow.http import HttpClient, HttpResult
+from newsflow.decode import decode_html
+from newsflow.http import HostGate, HttpResult, host_key
 from newsflow.models import Candidate, FetchLog, RawPage
 
 log = logging.getLogger(__name__)
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class Client(Protocol):
+    robots_log: list[HttpResult]
+
+    def get(self, url: str, headers: dict[str, str] | None = None,
+            accept: tuple[str, ...] | None = None) -> HttpResult: ...
+
+    def gate(self, url: str) -> HostGate: ...
 
 
 @dataclass
 class Fetched:
     pages: list[RawPage] = field(default_factory=list)
     fetch_log: list[FetchLog] = field(default_factory=list)
+    not_modified: list[str] = field(default_factory=list)
 
 
-def _one(client: HttpClient, cand: Candidate) -> tuple[Candidate, HttpResult, datetime]:
-    return cand, client.get(cand.url), datetime.now(UTC)
+def log_row(res: HttpResult, source: str, kind: str, at: datetime, outcome: str | None = None,
+            encoding: tuple[str | None, str | None] = (None, None)) -> FetchLog:
+    if outcome is None:
+        outcome = "not_modified" if res.not_modified else "fetched" if res.ok else "failed"
+    return FetchLog(
+        url=res.url, source=source, kind=kind, final_url=res.final_url, status=res.status,
+        ok=res.ok or res.not_modified, attempts=res.attempts, bytes=len(res.body), elapsed_ms=res.elapsed_ms,
+        content_type=res.headers.get("content-type"), error_class=res.error_class, error=res.error,
+        fetched_at=at, outcome=outcome, encoding=encoding[0], encoding_source=encoding[1],
+        etag=res.headers.get("etag"), last_modified=res.headers.get("last-modified"),
+    )
 
 
-def fetch(candidates: list[Candidate], client: HttpClient, workers: int = 4) -> Fetched:
-    """GET every candidate (politeness is the client's job); keep HTML 2xx bodies."""
+class _HostQueues:
+    """Hands each worker the URL of the host that can take a request soonest."""
+
+    def __init__(self, candidates: list[Candidate], client: Client) -> None:
+        self.client = client
+        self.queues: OrderedDict[str, deque[Candidate]] = OrderedDict()
+        for c in candidates:
+            self.queues.setdefault(host_key(c.url), deque()).append(c)
+        self.taken: dict[str, int] = {h: 0 for h in self.queues}
+        self.cond = threading.Condition()
+
+    def take(self) -> Candidate | None:
+        with self.cond:
+            while True:
+                best, best_at = None, None
+                for host, q in self.queues.items():
+                    if not q:
+                        continue
+                    gate = self.client.gate(q[0].url)
+                    if self.taken[host] >= gate.max_in_flight:
+                        continue
+                    at = gate.ready_at() + self.taken[host] * gate.interval
+                    if best_at is None or at < best_at:
+                        best, best_at = host, at
+                if best is not None:
+                    self.taken[best] += 1
+                    return self.queues[best].popleft()
+                if not any(self.queues.values()):
+                    return None
+                self.cond.wait(timeout=1.0)
+
+    def done(self, url: str) -> None:
+        with self.cond:
+            self.taken[host_key(url)] -= 1
+            self.cond.notify_all()
+
+
+def fetch(candidates: list[Candidate], client: Client, validators: dict[str, dict[str, str]] | None = None,
+          workers: int = 16) -> Fetched:
+    """GET every candidate (conditional GET where ``validators`` has ETag/Last-Modified)."""
     out = Fetched()
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch") as pool:
-        for i, (cand, res, at) in enumerate(pool.map(lambda c: _one(client, c), candidates), 1):
-            ctype = res.headers.get("content-type", "")
-            error_class, error = res.error_class, res.error
-            if res.ok and ctype and not ctype.split(";")[0].strip().lower() in _HTML_TYPES:
-                error_class, error = "not_html", f"content-type {ctype!r} is not HTML"
-            ok = error_class is None and res.ok
-            out.fetch_log.append(FetchLog(
-                url=cand.url, source=cand.source, kind="page", final_url=res.final_url, status=res.status,
-                ok=ok, attempts=res.attempts, bytes=len(res.body), elapsed_ms=res.elapsed_ms,
-                content_type=ctype or None, error_class=error_class, error=error, fetched_at=at,
-            ))
-            if ok:
-                out.pages.append(RawPage(cand.url, res.final_url or cand.url, cand.source, res.status or 0,
-                                         res.headers, res.body, at))
-            if i % 25 == 0 or i == len(candidates):
-                log.info("fetched %d/%d URLs (%d ok)", i, len(candidates), len(out.pages))
+    results: list[tuple[int, Candidate, HttpResult, datetime]] = []
+    order = {id(c): i for i, c in enumerate(candidates)}
+    queues = _HostQueues(candidates, client)
+    lock = threading.Lock()
+    started = time.monotonic()
+
+    def worker() -> None:
+        while (cand := queues.take()) is not None:
+            try:
+                headers = {}
+                v = (validators or {}).get(cand.url) or {}
+                if v.get("etag"):
+                    headers["If-None-Match"] = v["etag"]
+                if v.get("last_modified"):
+                    headers["If-Modified-Since"] = v["last_modified"]
+                res = client.get(cand.url, headers=headers or None, accept=HTML_TYPES)
+            finally:
+                queues.done(cand.url)
+            with lock:
+                results.append((order[id(cand)], cand, res, datetime.now(UTC)))
+                n = len(results)
+            if n % 25 == 0 or n == len(candidates):
+                log.info("fetched %d/%d URLs in %.1fs", n, len(candidates), time.monotonic() - started)
+
+    threads = [threading.Thread(target=worker, name=f"fetch-{i}", daemon=True)
+               for i in range(max(1, min(workers, len(candidates))))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    for _, cand, res, at in sorted(results, key=lambda r: r[0]):
+        encoding = (None, None)
+        if res.ok:
+            d = decode_html(res.body, res.headers.get("content-type"))
+            encoding = (d.encoding, d.source)
+            out.pages.append(RawPage(cand.url, res.final_url or cand.url, cand.source, res.status or 0,
+                                     res.headers, res.body, at))
+        elif res.not_modified:
+            out.not_modified.append(cand.url)
+        out.fetch_log.append(log_row(res, cand.source, "page", at, encoding=encoding))
     return out

@@ -103,17 +103,24 @@ class Lake:
             log.info("published %s date=%s source=%s: %d rows", table, day, source, new.num_rows)
         return counts
 
-    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
-        """The whole published table (partition keys included), or an empty table."""
-        base = self.path(table)
-        if not self.exists(base):
-            return TABLES[table].empty_table()
+    def read_table(self, table: str, columns: list[str] | None = None, sources: list[str] | None = None,
+                   day: str | None = None) -> pa.Table:
+        """A published table (partition keys included), optionally only some sources/one date."""
         import pyarrow.dataset as ds
 
-        part = ds.partitioning(pa.schema([("date", pa.string()), ("source", pa.string())]), flavor="hive")
-        dataset = ds.dataset(base, filesystem=self.fs, format="parquet", partitioning=part,
-                             exclude_invalid_files=True)
-        return dataset.to_table(columns=columns)
+        base = self.path(table)
+        part_schema = pa.schema([("date", pa.string()), ("source", pa.string())])
+        if not self.exists(base):
+            empty = pa.unify_schemas([TABLES[table], part_schema]).empty_table()
+            return empty.select(columns) if columns else empty
+        dataset = ds.dataset(base, filesystem=self.fs, format="parquet", exclude_invalid_files=True,
+                             partitioning=ds.partitioning(part_schema, flavor="hive"))
+        expr = None
+        if sources is not None:
+            expr = ds.field("source").isin(sources)
+        if day is not None:
+            expr = (ds.field("date") == day) if expr is None else expr & (ds.field("date") == day)
+        return dataset.to_table(columns=columns, filter=expr)
 
 
 def _dedupe_keys(table: pa.Table, keys: Iterable[str]) -> pa.Table:

@@ -48,6 +48,11 @@ class FetchLog:
     error_class: str | None
     error: str | None
     fetched_at: datetime
+    outcome: str = "fetched"  # fetched | not_modified | failed | skipped_known
+    encoding: str | None = None
+    encoding_source: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,24 +10,27 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Callable
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsflow.clean import clean
-from newsflow.config import ConfigError, SourcesFile, load_sources
+from newsflow.config import ConfigError, Feed, Source, SourcesFile, load_sources
 from newsflow.dedupe import Known, dedupe
 from newsflow.discover import discover
 from newsflow.extract import extract
-from newsflow.fetch import fetch
-from newsflow.http import HttpClient
+from newsflow.fetch import fetch, log_row
+from newsflow.http import HostPolicy, HttpClient
 from newsflow.lake import Lake, group_by_source
-from newsflow.models import Article, RawPage, Rejected
+from newsflow.models import Article, FetchLog, RawPage, Rejected
 from newsflow.parse import EXTRACTOR_VERSION, MIN_BODY_CHARS, parse
 
 log = logging.getLogger(__name__)
+ADHOC = "adhoc"  # the source of manual URLs whose host no configured source covers
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -43,37 +46,144 @@ def resolve_date(day: str | None, logical_date: datetime | None, tz: str = "Asia
     return (logical_date.astimezone(ZoneInfo(tz)).date() - timedelta(days=1)).isoformat()
 
 
+def _assign_urls(cfg: SourcesFile, urls: list[str]) -> dict[str, list[str]]:
+    """Manual URLs -> the configured source sharing their host, else the ad-hoc source."""
+    out: dict[str, list[str]] = {}
+    for raw in urls:
+        url = str(raw).strip()
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ConfigError(f"URL {url!r} is not an absolute http(s) URL")
+        host = (urlsplit(url).hostname or "").lower()
+        owner = next((s.name for s in cfg.sources if host in s.hosts()), ADHOC)
+        out.setdefault(owner, []).append(url)
+    return out
+
+
+def _source(cfg: SourcesFile, name: str, urls: list[str] | None = None) -> Source:
+    """The named source; with manual ``urls`` it reads exactly those URLs instead of its feeds."""
+    if name == ADHOC:
+        return Source(name=ADHOC, feeds=[{"type": "urls", "urls": urls or []}])
+    src = cfg.source(name)
+    return src.model_copy(update={"feeds": [Feed(type="urls", urls=urls)]}) if urls else src
+
+
 def plan(sources_file: str, lake: str, run_id: str, day: str, sources: list[str] | None = None,
-         force_refetch: bool = False) -> list[dict[str, Any]]:
-    """Validate the run's parameters; one job per source (raises ConfigError with a clear message)."""
+         force_refetch: bool = False, urls: list[str] | None = None) -> list[dict[str, Any]]:
+    """Validate the run's parameters; one job per group of sources that share a host.
+
+    Sources sharing a host are fetched by one task so that host's politeness budget holds
+    across the whole run. Raises ConfigError with a clear message for bad input.
+    """
     cfg = load_sources(sources_file)
     selected = cfg.select(list(sources or []))
+    manual = _assign_urls(cfg, list(urls or [])) if urls else {}
+    if manual:
+        names = [s.name for s in selected if s.name in manual] + ([ADHOC] if ADHOC in manual else [])
+        if sources:
+            stray = sorted(set(manual) - set(sources))
+            if stray:
+                raise ConfigError(f"URLs belong to source(s) {', '.join(stray)}, which the 'sources' list leaves out")
+    else:
+        names = [s.name for s in selected]
+    hosts = {n: (cfg.source(n).hosts() if n != ADHOC else set()) | {urlsplit(u).hostname or "" for u in manual.get(n, [])}
+             for n in names}
+    groups: list[list[str]] = []
+    for n in names:  # union sources that share a host
+        joined = [g for g in groups if any(hosts[n] & hosts[m] for m in g)]
+        merged = [m for g in joined for m in g] + [n]
+        groups = [g for g in groups if g not in joined] + [merged]
     base = {"run_id": run_id, "lake": lake, "sources_file": sources_file, "date": resolve_date(day, None),
             "force_refetch": bool(force_refetch), "all_sources": [s.name for s in cfg.sources]}
-    return [{**base, "source": s.name} for s in selected]
+    return [{**base, "sources": g, "urls": {n: manual[n] for n in g if n in manual}} for g in groups]
 
 
-# -- per source: network stages ---------------------------------------------------------------
-def fetch_source(job: dict[str, Any]) -> dict[str, Any]:
+# -- per host group: network stages -----------------------------------------------------------
+def _history(lake: Lake, names: list[str], force: bool) -> tuple[set[str], dict[str, dict[str, str]]]:
+    """URLs already in the lake (skipped unless forced) and the validators of what raw_pages holds."""
+    known: set[str] = set()
+    if not force:
+        arts = lake.read_table("articles", ["url", "canonical_url"], sources=names)
+        known = set(arts.column("url").to_pylist()) | set(arts.column("canonical_url").to_pylist())
+    validators: dict[str, dict[str, str]] = {}
+    raw = lake.read_table("raw_pages", ["url", "etag", "last_modified", "fetched_at"], sources=names)
+    for r in sorted(raw.to_pylist(), key=lambda r: r["fetched_at"]):
+        if r["etag"] or r["last_modified"]:
+            validators[r["url"]] = {"etag": r["etag"], "last_modified": r["last_modified"]}
+    return known, validators
+
+
+def _cached_body(lake: Lake, names: list[str]) -> Callable[[str], bytes | None]:
+    def get(url: str) -> bytes | None:
+        import pyarrow.compute as pc
+
+        t = lake.read_table("raw_pages", ["url", "body", "fetched_at"], sources=names)
+        t = t.filter(pc.equal(t.column("url"), url))
+        if t.num_rows == 0:
+            return None
+        return t.sort_by([("fetched_at", "descending")]).column("body")[0].as_py()
+    return get
+
+
+def _raw_row(p: RawPage, kind: str) -> dict[str, Any]:
+    return {"url": p.url, "kind": kind, "final_url": p.final_url, "source": p.source, "status": p.status,
+            "headers": json.dumps(p.headers, ensure_ascii=False), "body": p.body, "fetched_at": p.fetched_at,
+            "etag": p.headers.get("etag"), "last_modified": p.headers.get("last-modified")}
+
+
+def fetch_sources(job: dict[str, Any]) -> dict[str, Any]:
+    """Discover and fetch every source of one host group with one polite client."""
     started = time.monotonic()
     cfg: SourcesFile = load_sources(job["sources_file"])
-    source = cfg.source(job["source"])
-    lake = Lake(job["lake"])
-    with HttpClient(cfg.http, source.rate_per_host) as client:
-        found = discover(source, date.fromisoformat(job["date"]), client)
-        got = fetch(found.candidates, client)
-    logs = [asdict(r) for r in found.fetch_log + got.fetch_log]
-    rejects = [asdict(Rejected(r["url"], source.name, "discover" if r["kind"] == "feed" else "fetch",
-                               r["error_class"] or "error", r["error"] or ""))
-               for r in logs if not r["ok"]]
-    raw = [{**asdict(p), "headers": json.dumps(p.headers)} for p in got.pages]
-    stage = lambda name: lake.staging(job["run_id"], name, f"{source.name}.parquet")  # noqa: E731
-    counts = {"candidates": len(found.candidates), "out_of_interval": found.out_of_interval,
-              "fetched": len(got.pages), "fetch_failed": len(got.fetch_log) - len(got.pages),
-              "feed_errors": found.feed_errors, "seconds": round(time.monotonic() - started, 2)}
-    log.info("source %s date %s: %s", source.name, job["date"], counts)
-    return {**job, "raw": lake.write_rows(stage("raw"), raw), "fetch_log": lake.write_rows(stage("fetch_log"), logs),
-            "rejects": [lake.write_rows(stage("rejects_fetch"), rejects)], "counts": counts}
+    names, day, lake = job["sources"], date.fromisoformat(job["date"]), Lake(job["lake"])
+    sources = [_source(cfg, n, job.get("urls", {}).get(n)) for n in names]
+    known, validators = _history(lake, names, job["force_refetch"])
+    policies = {h: HostPolicy(s.rate_per_host or cfg.http.rate_per_host,
+                              s.max_in_flight_per_host or cfg.http.max_in_flight_per_host)
+                for s in sources for h in s.hosts()}
+    logs: dict[str, list[FetchLog]] = {n: [] for n in names}
+    with HttpClient(cfg.http, policies) as client:
+        found = {s.name: discover(s, day, client, known, validators, _cached_body(lake, names)) for s in sources}
+        got = fetch([c for f in found.values() for c in f.candidates], client, validators,
+                    workers=cfg.http.global_concurrency)
+        robots = list(client.robots_log)
+    now = datetime.now(UTC)
+    for name, f in found.items():
+        logs[name] += f.fetch_log
+        logs[name] += [FetchLog(u, name, "page", None, None, True, 0, 0, 0, None, None, None, now,
+                                outcome="skipped_known") for u in f.skipped_known]
+    for row in got.fetch_log:
+        logs[row.source].append(row)
+    for res in robots:
+        host = (urlsplit(res.url).hostname or "").lower()
+        owner = next((s.name for s in sources if host in s.hosts()), names[0])
+        logs[owner].append(log_row(res, owner, "robots", now))
+    cached = _cached_body(lake, names)
+    pages = list(got.pages) + [RawPage(u, u, c.source, 200, {}, body, now) for c in
+                               [c for f in found.values() for c in f.candidates] if (u := c.url) in got.not_modified
+                               and (body := cached(u)) is not None]
+    out: dict[str, Any] = {**job, "raw": {}, "fetch_log": {}, "rejects": {}, "raw_pages": {}, "counts": {}}
+    for name in names:
+        stage = lambda kind: lake.staging(job["run_id"], kind, f"{name}.parquet")  # noqa: E731
+        rows = [asdict(r) for r in logs[name]]
+        rejects = [asdict(Rejected(r["url"], name, "discover" if r["kind"] == "feed" else "fetch",
+                                   r["error_class"] or "error", r["error"] or ""))
+                   for r in rows if not r["ok"] and r["kind"] != "robots"]
+        mine = [p for p in pages if p.source == name]
+        raw_pages = [_raw_row(p, "page") for p in got.pages if p.source == name] + \
+                    [_raw_row(p, "feed") for p in found[name].feeds]
+        out["raw"][name] = lake.write_rows(stage("raw"), [{**asdict(p), "headers": json.dumps(p.headers)} for p in mine])
+        out["fetch_log"][name] = lake.write_rows(stage("fetch_log"), rows)
+        out["rejects"][name] = [lake.write_rows(stage("rejects_fetch"), rejects)]
+        out["raw_pages"][name] = lake.write_rows(stage("raw_pages"), raw_pages)
+        f = found[name]
+        out["counts"][name] = {
+            "candidates": len(f.candidates), "out_of_interval": f.out_of_interval, "over_cap": f.over_cap,
+            "skipped_known": len(f.skipped_known), "fetched": len(mine), "not_modified": sum(
+                1 for r in logs[name] if r.outcome == "not_modified" and r.kind == "page"),
+            "fetch_failed": sum(1 for r in logs[name] if r.kind == "page" and not r.ok), "feed_errors": f.feed_errors}
+    out["counts"]["seconds"] = round(time.monotonic() - started, 2)
+    log.info("fetched %s for %s: %s", ", ".join(names), job["date"], out["counts"])
+    return out
 
 
 # -- per source: parse and clean -------------------------------------------------------------
@@ -92,12 +202,9 @@ def article_from_row(d: dict[str, Any]) -> Article:
     return Article(**d)
 
 
-def parse_source(job: dict[str, Any]) -> dict[str, Any]:
-    cfg = load_sources(job["sources_file"])
-    source = cfg.source(job["source"])
-    lake = Lake(job["lake"])
+def _parse_one(lake: Lake, source: Source, raw_path: str) -> tuple[list[Article], list[Rejected]]:
     articles, rejects = [], []
-    for row in lake.read_rows(job["raw"]):
+    for row in lake.read_rows(raw_path):
         raw = RawPage(**{**row, "headers": json.loads(row["headers"])})
         try:
             result = parse(raw, source)
@@ -113,15 +220,28 @@ def parse_source(job: dict[str, Any]) -> dict[str, Any]:
                                     f"{sum(map(len, cleaned.paragraphs))} characters left; removed {cleaned.clean_removed}"))
             continue
         articles.append(cleaned)
-    removed: dict[str, int] = {}
-    for a in articles:
-        for k, v in a.clean_removed.items():
-            removed[k] = removed.get(k, 0) + v
-    stage = lambda name: lake.staging(job["run_id"], name, f"{source.name}.parquet")  # noqa: E731
-    counts = {**job.get("counts", {}), "parsed": len(articles), "parse_rejects": len(rejects), "clean_removed": removed}
-    return {**job, "parsed": lake.write_rows(stage("parsed"), [article_to_row(a) for a in articles]),
-            "rejects": job.get("rejects", []) + [lake.write_rows(stage("rejects_parse"), [asdict(r) for r in rejects])],
-            "counts": counts}
+    return articles, rejects
+
+
+def parse_sources(job: dict[str, Any]) -> dict[str, Any]:
+    """Parse and clean the raw pages of every source of one host group."""
+    cfg = load_sources(job["sources_file"])
+    lake = Lake(job["lake"])
+    out = {**job, "parsed": {}, "rejects": dict(job["rejects"]), "counts": dict(job["counts"])}
+    for name in job["sources"]:
+        source = _source(cfg, name, job.get("urls", {}).get(name))
+        articles, rejects = _parse_one(lake, source, job["raw"][name])
+        removed: dict[str, int] = {}
+        for a in articles:
+            for k, v in a.clean_removed.items():
+                removed[k] = removed.get(k, 0) + v
+        stage = lambda kind: lake.staging(job["run_id"], kind, f"{name}.parquet")  # noqa: E731
+        out["parsed"][name] = lake.write_rows(stage("parsed"), [article_to_row(a) for a in articles])
+        out["rejects"][name] = job["rejects"][name] + [lake.write_rows(stage("rejects_parse"),
+                                                                       [asdict(r) for r in rejects])]
+        out["counts"][name] = {**job["counts"][name], "parsed": len(articles), "parse_rejects": len(rejects),
+                               "clean_removed": removed}
+    return out
 
 
 # -- across sources: dedupe, extract, publish ---------------------------------------------------
@@ -131,18 +251,20 @@ def finalize(jobs: list[dict[str, Any]]) -> dict[str, Any]:
         raise ConfigError("no sources to finalize")
     first = jobs[0]
     lake = Lake(first["lake"])
-    articles = [article_from_row(r) for j in jobs for r in lake.read_rows(j["parsed"])]
+    names = [n for j in jobs for n in j["sources"]]
+    articles = [article_from_row(r) for j in jobs for n in j["sources"] for r in lake.read_rows(j["parsed"][n])]
     hist = lake.read_table("articles", ["article_id", "content_hash", "published_at"]).to_pylist()
     history = [Known(h["article_id"], h["content_hash"], h["published_at"]) for h in hist if h["content_hash"]]
-    final = [extract(a) for a in dedupe(articles, first["all_sources"], history)]
+    final = [extract(a) for a in dedupe(articles, first["all_sources"] + [ADHOC], history)]
     path = lake.staging(first["run_id"], "final", "articles.parquet")
     lake.write_rows(path, [article_to_row(a) for a in final])
-    duplicates = sum(1 for a in final if not a.is_canonical)
-    return {"run_id": first["run_id"], "lake": first["lake"], "date": first["date"],
-            "sources": [j["source"] for j in jobs], "articles": path,
-            "fetch_log": [j["fetch_log"] for j in jobs], "rejects": [p for j in jobs for p in j["rejects"]],
-            "counts": {"articles": len(final), "duplicates": duplicates,
-                       "per_source": {j["source"]: j.get("counts", {}) for j in jobs}}}
+    per_source = {n: j["counts"][n] for j in jobs for n in j["sources"]}
+    return {"run_id": first["run_id"], "lake": first["lake"], "date": first["date"], "sources": names,
+            "articles": path, "fetch_log": [j["fetch_log"][n] for j in jobs for n in j["sources"]],
+            "raw_pages": [j["raw_pages"][n] for j in jobs for n in j["sources"]],
+            "rejects": [p for j in jobs for n in j["sources"] for p in j["rejects"][n]],
+            "counts": {"articles": len(final), "duplicates": sum(1 for a in final if not a.is_canonical),
+                       "per_source": per_source}}
 
 
 def publishable_row(a: Article) -> dict[str, Any]:
@@ -156,7 +278,9 @@ def publish(summary: dict[str, Any]) -> dict[str, Any]:
     articles = [publishable_row(article_from_row(r)) for r in lake.read_rows(summary["articles"])]
     logs = [r for p in summary["fetch_log"] for r in lake.read_rows(p)]
     rejects = [r for p in summary["rejects"] for r in lake.read_rows(p)]
+    raw_pages = [r for p in summary.get("raw_pages", []) for r in lake.read_rows(p)]
     published = {
+        "raw_pages": lake.publish("raw_pages", day, {**empty, **group_by_source(raw_pages)}, run_id),
         "articles": lake.publish("articles", day, {**empty, **group_by_source(articles)}, run_id),
         "fetch_log": lake.publish("fetch_log", day, {**empty, **group_by_source(logs)}, run_id),
         "rejects": lake.publish("rejects", day, {**empty, **group_by_source(rejects)}, run_id),
@@ -187,9 +311,9 @@ def check(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_all(sources_file: str, lake: str, day: str, run_id: str, sources: list[str] | None = None,
-            force_refetch: bool = False) -> dict[str, Any]:
+            force_refetch: bool = False, urls: list[str] | None = None) -> dict[str, Any]:
     """The whole pipeline in one process (``python -m newsflow run``)."""
-    jobs = plan(sources_file, lake, run_id, day, sources, force_refetch)
-    parsed = [parse_source(fetch_source(j)) for j in jobs]
+    jobs = plan(sources_file, lake, run_id, day, sources, force_refetch, urls)
+    parsed = [parse_sources(fetch_sources(j)) for j in jobs]
     summary = finalize(parsed)
     return {**check(publish(summary)), "counts": summary["counts"]}

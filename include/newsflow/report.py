@@ -32,10 +32,11 @@ def summary(lake: str, day: str | None = None) -> str:
                 f"{where} ORDER BY published_at LIMIT 5").fetchall():
                 out.append(f"    [{src}] {pub}  {title}")
         elif table == "fetch_log":
-            for src, kind, ok, bad in con.execute(
-                f"SELECT source, kind, count(*) FILTER (WHERE ok), count(*) FILTER (WHERE NOT ok) FROM {rel} {where} "
-                f"GROUP BY 1, 2 ORDER BY 1, 2").fetchall():
-                out.append(f"  {src:<12} {kind:<5} {ok} ok, {bad} failed")
+            for src, kind, outcomes in con.execute(
+                f"SELECT source, kind, string_agg(outcome || ' ' || n, ', ' ORDER BY outcome) FROM "
+                f"(SELECT source, kind, outcome, count(*) AS n FROM {rel} {where} GROUP BY ALL) GROUP BY 1, 2 "
+                f"ORDER BY 1, 2").fetchall():
+                out.append(f"  {src:<12} {kind:<6} {outcomes}")
         else:
             for src, stage, reason, cnt in con.execute(
                 f"SELECT source, stage, reason, count(*) FROM {rel} {where} GROUP BY ALL ORDER BY ALL").fetchall():

@@ -32,7 +32,15 @@ TABLES: dict[str, pa.Schema] = {
         ("url", pa.string()), ("kind", pa.string()), ("final_url", pa.string()), ("status", pa.int32()),
         ("ok", pa.bool_()), ("attempts", pa.int32()), ("bytes", pa.int64()), ("elapsed_ms", pa.int64()),
         ("content_type", pa.string()), ("error_class", pa.string()), ("error", pa.string()),
-        ("fetched_at", TS), ("run_id", pa.string()), ("schema_version", pa.int16()),
+        ("fetched_at", TS), ("outcome", pa.string()), ("encoding", pa.string()), ("encoding_source", pa.string()),
+        ("etag", pa.string()), ("last_modified", pa.string()),
+        ("run_id", pa.string()), ("schema_version", pa.int16()),
+    ]),
+    "raw_pages": pa.schema([
+        ("url", pa.string()), ("kind", pa.string()), ("final_url", pa.string()), ("status", pa.int32()),
+        ("headers", pa.string()), ("body", pa.binary()), ("fetched_at", TS),
+        ("etag", pa.string()), ("last_modified", pa.string()),
+        ("run_id", pa.string()), ("schema_version", pa.int16()),
     ]),
     "rejects": pa.schema([
         ("url", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
@@ -41,7 +49,9 @@ TABLES: dict[str, pa.Schema] = {
 }
 
 # The columns that identify a row inside one partition: a rerun replaces rows with the same key.
-KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("url",), "rejects": ("url", "stage")}
+KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("url",), "rejects": ("url", "stage"),
+                                    "raw_pages": ("url",)}
 # How a rerun treats a partition: articles are upserted (nothing a rerun skips is lost);
 # fetch_log and rejects describe the latest run of that date, so they are replaced.
-MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace"}
+# raw_pages (the replay zone: bytes and headers of every feed and page fetched) is upserted.
+MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace", "raw_pages": "upsert"}

@@ -37,11 +37,13 @@ def test_news_ingest_shape(dagbag):
     assert dag.timetable.expression == "0 3 * * *"
     assert str(getattr(dag.timetable.timezone, "name", dag.timetable.timezone)) == "Asia/Seoul"
     assert not dag.catchup
-    assert set(dag.params.keys()) == {"sources", "date", "force_refetch"}
-    fetch = dag.get_task("fetch_source")
+    assert set(dag.params.keys()) == {"sources", "date", "force_refetch", "urls"}
+    fetch = dag.get_task("fetch_sources")
+    assert fetch.pool == "newsflow_fetch"
     assert fetch.retries >= 3 and fetch.retry_exponential_backoff
     publish = dag.get_task("publish")
-    assert {o.name for o in publish.outlets} == {"newsflow.articles", "newsflow.fetch_log", "newsflow.rejects"}
+    assert {o.name for o in publish.outlets} == {"newsflow.articles", "newsflow.fetch_log", "newsflow.rejects",
+                                               "newsflow.raw_pages"}
     assert dag.get_task("quality_check").upstream_task_ids == {"publish"}
 
 
@@ -54,7 +56,7 @@ def test_params_validate_bad_input(dagbag):
     good = copy.deepcopy(params)
     good.update({"date": "2024-06-27", "sources": ["hanbit"]})
     assert good.validate()["date"] == "2024-06-27"
-    for bad in ({"date": "27/06/2024"}, {"sources": ["Bad Name"]}, {"force_refetch": "yes"}):
+    for bad in ({"date": "27/06/2024"}, {"sources": ["Bad Name"]}, {"force_refetch": "yes"}, {"urls": ["ftp://x"]}):
         with pytest.raises(ParamValidationError):
             p = copy.deepcopy(params)
             p.update(bad)

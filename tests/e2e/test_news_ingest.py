@@ -41,6 +41,7 @@ def env(tmp_path_factory):
 def q(lake: Path, sql: str) -> list[tuple]:
     sql = sql.replace("{articles}", f"read_parquet('{lake}/articles/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{fetch_log}", f"read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning=true)")
+    sql = sql.replace("{raw_pages}", f"read_parquet('{lake}/raw_pages/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{rejects}", f"read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning=true)")
     return duckdb.connect().execute(sql).fetchall()
 
@@ -72,8 +73,9 @@ def check_lake(lake: Path) -> None:
     assert q(lake, "SELECT count(*) FROM {articles} WHERE published_date <> DATE '2024-06-27'") == [(0,)]
     assert q(lake, "SELECT source, stage, reason FROM {rejects} ORDER BY ALL") == [
         ("hanbit", "fetch", "http_404"), ("hanbit", "parse", "not_article")]
-    # exactly one fetch_log row per URL (feeds and pages)
-    assert q(lake, "SELECT count(*), count(DISTINCT url) FROM {fetch_log}") == [(25, 25)]
+    # exactly one fetch_log row per URL: 4 feeds, 21 pages, 1 robots.txt (one host)
+    assert q(lake, "SELECT kind, count(*), count(DISTINCT url) FROM {fetch_log} GROUP BY 1 ORDER BY 1") == [
+        ("feed", 4, 4), ("page", 21, 21), ("robots", 1, 1)]
 
 
 def test_news_ingest_twice_publishes_the_same_rows(env):
@@ -82,14 +84,27 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     first = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})
     assert first.state == "success"
     check_lake(lake)
-    assert asset_events(first.run_id) == ["newsflow.articles", "newsflow.fetch_log", "newsflow.rejects"]
+    assert asset_events(first.run_id) == ["newsflow.articles", "newsflow.fetch_log", "newsflow.raw_pages",
+                                          "newsflow.rejects"]
+    # the replay zone keeps the bytes of every feed and page fetched (the 404 has none)
+    assert q(lake, "SELECT kind, count(*) FROM {raw_pages} WHERE octet_length(body) > 0 GROUP BY 1 ORDER BY 1") == [
+        ("feed", 4), ("page", 20)]
+    assert q(lake, "SELECT count(*) FROM {fetch_log} WHERE outcome = 'fetched' AND kind = 'page'") == [(20,)]
     before = q(lake, "SELECT article_id, content_hash, dup_cluster_id, is_canonical FROM {articles} ORDER BY 1")
 
     second = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})
     assert second.state == "success"
     check_lake(lake)
+    # incremental: the 19 published articles were not fetched again; the 404 and the promo page were
+    assert q(lake, "SELECT outcome, count(*) FROM {fetch_log} WHERE kind = 'page' GROUP BY 1 ORDER BY 1") == [
+        ("failed", 1), ("fetched", 1), ("skipped_known", 19)]
     assert q(lake, "SELECT article_id, content_hash, dup_cluster_id, is_canonical FROM {articles} ORDER BY 1") == before
-    assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(second.run_id,)]
+    assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(first.run_id,)]  # kept, not rewritten
+
+    third = dag.test(logical_date=logical, run_conf={"date": "2024-06-27", "force_refetch": True})
+    assert third.state == "success"
+    check_lake(lake)
+    assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(third.run_id,)]
     assert not list((lake / "_staging").glob("*/*"))  # hand-offs are cleaned up after the checks
 
 

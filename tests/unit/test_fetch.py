@@ -49,6 +49,10 @@ def test_private_addresses_are_refused_unless_allow_listed(local_server):
 
 
 def test_connection_refused_is_data_not_an_exception():
-    with HttpClient(HttpSettings(retries=1, backoff=0.01, allow_private_hosts=["127.0.0.1"])) as client:
+    settings = HttpSettings(retries=1, backoff=0.01, allow_private_hosts=["127.0.0.1"], respect_robots=False)
+    with HttpClient(settings) as client:
         res = client.get("http://127.0.0.1:9/nothing")
-    assert not res.ok and res.error_class in ("connection_error", "retries_exhausted")
+    assert not res.ok and res.error_class == "connection_error" and res.attempts == 2
+    with HttpClient(settings.model_copy(update={"respect_robots": True})) as client:
+        res = client.get("http://127.0.0.1:9/nothing")
+    assert res.error_class == "robots_unavailable"
