@@ -22,6 +22,7 @@ _SUPERSETS = {
     "iso-8859-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252",
 }
 _META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_TAG_RE = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]*>", re.S | re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -50,19 +51,24 @@ def http_charset(content_type: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _try(body: bytes, encoding: str | None) -> str | None:
+def _try(body: bytes, encoding: str | None, strict: bool = False) -> str | None:
+    """``body`` decoded with ``encoding``, or None if it does not decode (or, declared
+    charsets only, decodes to something that looks mis-decoded)."""
     if not encoding:
         return None
     try:
-        return body.decode(encoding)
+        text = body.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         return None
+    if strict and misdecoded(_TAG_RE.sub(" ", text[:200_000])):
+        return None
+    return text
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     """Decode an HTML document's bytes; never raises."""
     declared = normalize_charset(http_charset(content_type))
-    if (text := _try(body, declared)) is not None:
+    if (text := _try(body, declared, strict=True)) is not None:
         return Decoded(text, declared, "http")
     for bom, enc in _BOMS:
         if body.startswith(bom):
@@ -71,7 +77,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     meta = normalize_charset(m.group(1).decode("ascii", "ignore")) if m else None
     if meta and meta.startswith("utf-16"):  # a meta tag readable as ASCII cannot be UTF-16
         meta = "utf-8"
-    if (text := _try(body, meta)) is not None:
+    if (text := _try(body, meta, strict=True)) is not None:
         return Decoded(text, meta, "meta")
     if (text := _try(body, "utf-8")) is not None:  # valid UTF-8 is almost never an accident
         return Decoded(text, "utf-8", "detected")
@@ -80,3 +86,35 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     if (text := _try(body, enc)) is not None:
         return Decoded(text, enc, "detected")
     return Decoded(body.decode("utf-8", errors="replace"), "utf-8", "fallback")
+
+
+def _ks_x_1001(ch: str) -> bool:
+    """True for the 2,350 Hangul syllables of KS X 1001 (what strict EUC-KR encodes in two bytes)."""
+    try:
+        return len(ch.encode("euc_kr")) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def misdecoded(text: str) -> str | None:
+    """Why ``text`` looks like mis-decoded bytes (a reason string), or None.
+
+    Three signatures: U+FFFD replacement characters; Korean bytes read as Latin-1/CP1252
+    (runs of adjacent accented Latin letters such as ``ÇÑ±¹``, which no real language has
+    in quantity); and UTF-8 bytes read as CP949 (Hangul syllables outside the 2,350 of
+    KS X 1001 that real Korean text almost never leaves).
+    """
+    letters = sum(1 for ch in text if ch.isalpha()) or 1
+    bad = text.count("\ufffd")
+    if bad >= 20 and bad > 0.01 * letters:
+        return f"mojibake: {bad} U+FFFD replacement characters"
+    hi = [i for i, ch in enumerate(text) if "\u0080" <= ch <= "\u00ff"]
+    adjacent = sum(1 for a, b in zip(hi, hi[1:]) if b == a + 1)
+    if adjacent >= 30 and adjacent > 0.15 * letters:
+        return f"mojibake: {adjacent} adjacent Latin-1 characters (Korean bytes read as Latin-1?)"
+    syllables = [ch for ch in text if "\uac00" <= ch <= "\ud7a3"]
+    if len(syllables) >= 50:
+        rare = sum(1 for ch in syllables if not _ks_x_1001(ch))
+        if rare > 0.1 * len(syllables):
+            return f"mojibake: {rare} of {len(syllables)} Hangul syllables outside KS X 1001 (UTF-8 read as CP949?)"
+    return None

@@ -81,6 +81,7 @@ class HostGate:
     max_in_flight: int
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_at: float = 0.0
+    last_start: float = float("-inf")
     in_flight: int = 0
     sem: threading.BoundedSemaphore | None = None
 
@@ -96,6 +97,7 @@ class HostGate:
     def slow_down(self, min_interval: float) -> None:
         with self.lock:
             self.interval = max(self.interval, min_interval)
+            self.next_at = max(self.next_at, self.last_start + self.interval)
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -107,6 +109,7 @@ class HostGate:
                 now = time.monotonic()
                 start = max(now, self.next_at)
                 self.next_at = start + self.interval
+                self.last_start = start
             if start > now:
                 time.sleep(start - now)
             yield
@@ -323,7 +326,7 @@ class HttpClient:
             raise FetchError("decoding_error", f"unsupported Content-Encoding {encoding!r}")
         out, total = [], 0
         try:
-            for chunk in resp.raw.stream(16384, decode_content=False):
+            while chunk := resp.raw.read1(65536, decode_content=False):  # returns what has arrived
                 if time.monotonic() > deadline:
                     raise FetchError("timeout", f"response took longer than {self.settings.total_timeout}s",
                                      retryable=True)

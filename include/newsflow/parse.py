@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from newsflow.config import Source
-from newsflow.decode import decode_html
+from newsflow.decode import decode_html, misdecoded
 from newsflow.metadata import Metadata, extract_metadata
 from newsflow.models import Article, RawPage, Rejected
 from newsflow.urls import article_id, canonicalize
@@ -167,15 +167,15 @@ def parse(raw: RawPage, source: Source) -> Article | Rejected:
     """One raw page -> an Article with raw (uncleaned) paragraphs, or a Rejected row."""
     tz = ZoneInfo(source.timezone)
     decoded = decode_html(raw.body, raw.headers.get("content-type"))
-    if decoded.text.count("\ufffd") > max(20, len(decoded.text) // 200):
-        return Rejected(raw.url, source.name, "parse", "mojibake",
-                        f"{decoded.text.count(chr(0xFFFD))} undecodable characters with {decoded.encoding}")
     soup = BeautifulSoup(decoded.text, "lxml")
     meta = extract_metadata(soup, raw.final_url, tz)
     paragraphs, how = extract_body(soup, source.profile.body, source.profile.drop)
     if meta.article_body and len(meta.article_body) > 2 * sum(map(len, paragraphs)):
         paragraphs, how = [p.strip() for p in meta.article_body.splitlines() if p.strip()], "jsonld_body"
     chars = sum(map(len, paragraphs))
+    if reason := misdecoded("\n".join([meta.title or "", *paragraphs])):
+        return Rejected(raw.url, source.name, "parse", "mojibake",
+                        f"{reason}; decoded as {decoded.encoding} ({decoded.source})")
     if meta.og_type and meta.og_type.lower() not in ("article", "news", "newsarticle") and not meta.has_article_markup:
         return Rejected(raw.url, source.name, "parse", "not_article", f"og:type is {meta.og_type!r}")
     if chars < MIN_BODY_CHARS:

@@ -31,3 +31,19 @@ def test_gb2312_label_decodes_as_gb18030():
     body = '<meta charset="gb2312"><p>中国人民银行 𠀀</p>'.encode("gb18030")
     d = decode_html(body)
     assert d.encoding == "gb18030" and "中国人民银行" in d.text
+
+
+def test_a_lying_latin1_header_on_a_korean_page_falls_through_to_detection():
+    body = ("<html><body>" + "<p>한국은행 금융통화위원회는 기준금리를 동결했다고 밝혔다.</p>" * 10 + "</body></html>").encode("cp949")
+    d = decode_html(body, "text/html; charset=iso-8859-1")
+    assert d.encoding == "cp949" and d.source == "detected" and "금융통화위원회" in d.text
+
+
+def test_misdecoded_hangul_signatures():
+    from newsflow.decode import misdecoded
+
+    ko = "한국은행 금융통화위원회는 27일 기준금리를 연 3.50%로 동결했다고 밝혔다. 똠방각하 김뷁 씨는 말했다. " * 4
+    assert misdecoded(ko) is None
+    assert "Latin-1" in misdecoded(ko.encode("cp949").decode("latin-1"))
+    assert "U+FFFD" in misdecoded(ko.encode("cp949").decode("utf-8", errors="replace"))
+    assert misdecoded("Élève à l'école, où l'on étudie le français et l'économie. " * 10) is None

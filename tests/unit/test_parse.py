@@ -89,3 +89,12 @@ def test_profile_selector_first():
     body = "<div id='article-body'><p class='caption'>[사진=연합뉴스]</p>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
     a = parse(raw(page("<title>t</title>", "<div class='x'><p>" + "다른 긴 글입니다. " * 30 + "</p></div>" + body)), src)
     assert list(a.paragraphs) == PARAS
+
+
+def test_mojibake_page_is_rejected_with_a_reason():
+    text = "".join(f"<p>{p}</p>" for p in PARAS * 2)
+    # what an old server with a wrong charset and no way to recover looks like: already-garbled UTF-8
+    garbled = ("<html><head><meta charset='utf-8'><title>t</title></head><body><div>" + text + "</div></body></html>"
+               ).encode("cp949").decode("latin-1").encode("utf-8")
+    r = parse(raw(garbled), SRC)
+    assert isinstance(r, Rejected) and r.reason == "mojibake" and "Latin-1" in r.detail
