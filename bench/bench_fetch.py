@@ -349,7 +349,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--latency-ms", type=float, nargs=2, default=[100.0, 300.0], metavar=("MIN", "MAX"),
                    help="server latency per page, uniform between MIN and MAX ms")
     p.add_argument("--runs", type=int, default=1, help="runs of each fetcher, alternating")
-    p.add_argument("--baseline-max-seconds", type=float, default=30.0,
+    p.add_argument("--baseline-max-seconds", type=float, default=20.0,
                    help="cut the naive baseline off after this many seconds (0 = never)")
     p.add_argument("--max-seconds", type=float, default=300.0, help="the server stops by itself after this")
     p.add_argument("--json", metavar="PATH", help="also write the figures as JSON")

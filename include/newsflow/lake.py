@@ -104,7 +104,7 @@ class Lake:
         return counts
 
     def read_table(self, table: str, columns: list[str] | None = None, sources: list[str] | None = None,
-                   day: str | None = None) -> pa.Table:
+                   day: str | None = None, urls: list[str] | None = None) -> pa.Table:
         """A published table (partition keys included), optionally only some sources/one date."""
         import pyarrow.dataset as ds
 
@@ -118,8 +118,9 @@ class Lake:
         expr = None
         if sources is not None:
             expr = ds.field("source").isin(sources)
-        if day is not None:
-            expr = (ds.field("date") == day) if expr is None else expr & (ds.field("date") == day)
+        for extra in ([ds.field("date") == day] if day is not None else []) + \
+                ([ds.field("url").isin(urls)] if urls is not None else []):
+            expr = extra if expr is None else expr & extra
         return dataset.to_table(columns=columns, filter=expr)
 
 

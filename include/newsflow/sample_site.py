@@ -3,11 +3,13 @@
 ``/<site>/<path>`` serves ``include/sample_site/<site>/<path>`` (or ``<path>.html``), query
 strings ignored; ``{{BASE}}`` in a file becomes the server's origin. ``sites.yaml`` says per
 site which encoding to serve and whether ``Content-Type`` carries a charset, so the
-EUC-KR paper really arrives as CP949 bytes with a bare ``text/html``.
+EUC-KR paper really arrives as CP949 bytes with a bare ``text/html``. Every response has an
+``ETag``; a matching ``If-None-Match`` gets a 304, as a real CMS would.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from functools import partial
@@ -44,7 +46,14 @@ class _Handler(BaseHTTPRequestHandler):
         text = file.read_text(encoding="utf-8").replace("{{BASE}}", f"http://{host}")
         kind = {"xml": "application/xml", "txt": "text/plain"}.get(file.suffix.lstrip("."), "text/html")
         ctype = f"{kind}; charset={encoding}" if conf.get("charset_header", True) else kind
-        self._send(200, text.encode(encoding), ctype)
+        body = text.encode(encoding)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self._send(200, body, ctype, etag)
 
     def _resolve(self, path: str) -> Path | None:
         rel = path.lstrip("/")
@@ -55,9 +64,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return cand
         return None
 
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
+    def _send(self, status: int, body: bytes, ctype: str, etag: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
+        if etag:
+            self.send_header("ETag", etag)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

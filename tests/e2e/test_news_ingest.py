@@ -95,15 +95,20 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     second = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})
     assert second.state == "success"
     check_lake(lake)
-    # incremental: the 19 published articles were not fetched again; the 404 and the promo page were
-    assert q(lake, "SELECT outcome, count(*) FROM {fetch_log} WHERE kind = 'page' GROUP BY 1 ORDER BY 1") == [
-        ("failed", 1), ("fetched", 1), ("skipped_known", 19)]
+    # incremental: the 19 published articles were not fetched again (the 404 and the promo page were),
+    # and the feeds answered 304 to a conditional GET, their bodies coming from raw_pages
+    assert q(lake, "SELECT kind, outcome, count(*) FROM {fetch_log} WHERE kind <> 'robots' GROUP BY ALL ORDER BY ALL"
+             ) == [("feed", "not_modified", 4), ("page", "failed", 1), ("page", "not_modified", 1),
+                   ("page", "skipped_known", 19)]
     assert q(lake, "SELECT article_id, content_hash, dup_cluster_id, is_canonical FROM {articles} ORDER BY 1") == before
     assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(first.run_id,)]  # kept, not rewritten
 
     third = dag.test(logical_date=logical, run_conf={"date": "2024-06-27", "force_refetch": True})
     assert third.state == "success"
     check_lake(lake)
+    # forced: every page is asked for again, answers 304, and is re-parsed from the replay zone
+    assert q(lake, "SELECT outcome, count(*) FROM {fetch_log} WHERE kind = 'page' GROUP BY 1 ORDER BY 1") == [
+        ("failed", 1), ("not_modified", 20)]
     assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(third.run_id,)]
     assert not list((lake / "_staging").glob("*/*"))  # hand-offs are cleaned up after the checks
 

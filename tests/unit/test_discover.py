@@ -52,3 +52,36 @@ def test_failed_feed_is_logged_not_raised():
 def test_cap_per_source():
     src = Source(name="s", max_articles=2, feeds=[{"type": "urls", "urls": [f"{B}/{i}" for i in range(5)]}])
     assert len(discover(src, date(2024, 6, 27), FixtureClient({})).candidates) == 2
+
+
+LISTING = f"""<html><body><ul class="list">
+<li class="item"><a href="/news/10.html?utm_campaign=x">첫 기사</a></li>
+<li class="item"><a href="https://WWW.news.example/news/11.html">둘째 기사</a></li>
+</ul><div class="ad"><a href="/ad">광고</a></div></body></html>""".encode("cp949")
+
+
+def test_listing_page_with_selector_and_www_policy():
+    src = Source(name="s", www="strip", feeds=[{"type": "listing", "url": "http://www.news.example/list",
+                                                "selector": "ul.list li.item a"}])
+    client = FixtureClient({"http://www.news.example/list": (200, {"content-type": "text/html"}, LISTING)})
+    found = discover(src, date(2024, 6, 27), client)
+    assert [c.url for c in found.candidates] == ["http://news.example/news/10.html", "https://news.example/news/11.html"]
+    assert found.candidates[0].title_hint == "첫 기사"
+
+
+def test_known_urls_are_skipped_and_a_304_feed_reuses_the_kept_body():
+    client = FixtureClient({f"{B}/rss.xml": (304, {"etag": '"v1"'}, b"")})
+    found = discover(_source(rss=f"{B}/rss.xml"), date(2024, 6, 27), client, known={f"{B}/news/3.html"},
+                     validators={f"{B}/rss.xml": {"etag": '"v1"'}}, cached=lambda url: RSS)
+    assert [c.url for c in found.candidates] == [f"{B}/news/1.html"]
+    assert found.skipped_known == [f"{B}/news/3.html"]
+    assert found.fetch_log[0].outcome == "not_modified" and found.feeds == []
+
+
+def test_listing_feed_needs_a_selector():
+    import pytest
+
+    from newsflow.config import ConfigError, parse_sources
+
+    with pytest.raises(ConfigError, match="needs 'selector'"):
+        parse_sources("sources: [{name: a, feeds: [{type: listing, url: 'http://x.example/'}]}]", env={})

@@ -1,0 +1,47 @@
+import pytest
+
+from newsflow.config import ConfigError
+from newsflow.pipeline import plan
+
+SOURCES = """
+http: {user_agent: "test/1 (+https://t.example)"}
+sources:
+  - {name: a, feeds: [{type: rss, url: "http://one.example/rss"}]}
+  - {name: b, feeds: [{type: sitemap, url: "http://two.example/sm.xml"}]}
+  - {name: c, feeds: [{type: urls, urls: ["http://one.example/x", "http://three.example/y"]}]}
+  - {name: d, feeds: [{type: rss, url: "http://four.example/rss"}]}
+"""
+
+
+@pytest.fixture
+def sources_file(tmp_path):
+    p = tmp_path / "sources.yaml"
+    p.write_text(SOURCES)
+    return str(p)
+
+
+def test_sources_sharing_a_host_are_one_fetch_job(sources_file, tmp_path):
+    jobs = plan(sources_file, str(tmp_path), "r1", "2024-06-27")
+    assert sorted(sorted(j["sources"]) for j in jobs) == [["a", "c"], ["b"], ["d"]]
+    assert all(j["date"] == "2024-06-27" and j["run_id"] == "r1" for j in jobs)
+
+
+def test_manual_urls_go_to_the_source_of_their_host_or_adhoc(sources_file, tmp_path):
+    jobs = plan(sources_file, str(tmp_path), "r1", "2024-06-27",
+                urls=["http://two.example/p/1", "http://elsewhere.example/z"])
+    assert sorted((tuple(j["sources"]), tuple(sorted(j["urls"].items()))) for j in jobs) == [
+        (("adhoc",), (("adhoc", ["http://elsewhere.example/z"]),)),
+        (("b",), (("b", ["http://two.example/p/1"]),)),
+    ]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"urls": ["not a url"]}, r"not an absolute http\(s\) URL"),
+    ({"urls": ["http://two.example/p"], "sources": ["a"]}, "which the 'sources' list leaves out"),
+    ({"sources": ["zzz"]}, "known sources: a, b, c, d"),
+    ({"day": "2024-13-01"}, "not a valid YYYY-MM-DD date"),
+])
+def test_bad_run_parameters_say_what_is_wrong(sources_file, tmp_path, kwargs, message):
+    args = {"day": "2024-06-27", **kwargs}
+    with pytest.raises(ConfigError, match=message):
+        plan(sources_file, str(tmp_path), "r1", args.pop("day"), **args)
