@@ -75,7 +75,9 @@ class _HostQueues:
                     gate = self.client.gate(q[0].url)
                     if self.taken[host] >= gate.max_in_flight:
                         continue
-                    at = gate.ready_at() + self.taken[host] * gate.interval
+                    # workers that took a URL of this host but have not reserved a start in its gate yet
+                    pending = max(0, self.taken[host] - gate.in_flight)
+                    at = gate.ready_at() + pending * gate.interval
                     if best_at is None or at < best_at:
                         best, best_at = host, at
                 if best is not None:
