@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
@@ -120,6 +121,14 @@ def fetch(candidates: list[Candidate], client: Client, validators: dict[str, dic
                 n = len(results)
             if n % 25 == 0 or n == len(candidates):
                 log.info("fetched %d/%d URLs in %.1fs", n, len(candidates), time.monotonic() - started)
+
+    # robots.txt first, for every host at once: each host's first slot goes to it anyway, and
+    # afterwards the scheduler sees every host's true next start
+    robots = getattr(client, "robots", None)
+    if robots is not None and getattr(getattr(client, "settings", None), "respect_robots", False):
+        firsts = list({host_key(c.url): c.url for c in candidates}.values())
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(firsts))), thread_name_prefix="robots") as pool:
+            list(pool.map(robots, firsts))
 
     threads = [threading.Thread(target=worker, name=f"fetch-{i}", daemon=True)
                for i in range(max(1, min(workers, len(candidates))))]
