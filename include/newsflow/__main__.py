@@ -14,27 +14,9 @@ from pathlib import Path
 from newsflow.config import ConfigError, Source, default_lake, default_sources_file, load_sources
 
 
-def _page_json(html: bytes, url: str, source: Source) -> dict:
-    from newsflow.clean import clean
-    from newsflow.extract import detect_language
-    from newsflow.models import RawPage, Rejected
-    from newsflow.parse import parse
-
-    raw = RawPage(url, url, source.name, 200, {}, html, datetime.now(UTC))
-    result = parse(raw, source)
-    if isinstance(result, Rejected):
-        return {"url": url, "title": None, "body": "", "published": None, "modified": None, "authors": [],
-                "author": None, "lang": None, "rejected": {"stage": result.stage, "reason": result.reason,
-                                                          "detail": result.detail}}
-    a = clean(result)
-    return {"url": url, "title": a.title, "body": a.body, "published": a.published_local,
-            "modified": a.modified_at.isoformat() if a.modified_at else None, "authors": list(a.authors),
-            "author": "; ".join(a.authors) or None, "lang": detect_language(a.body, hint=a.lang),
-            "canonical_url": a.canonical_url, "title_source": a.title_source, "date_source": a.date_source,
-            "encoding": a.encoding, "encoding_source": a.encoding_source, "clean_removed": a.clean_removed}
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
+    from newsflow.pipeline import parse_page
+
     source = (load_sources(args.sources).source(args.source) if args.source else
               Source(name="cli", timezone=args.timezone, feeds=[{"type": "urls", "urls": ["http://localhost/"]}]))
     if args.dir:
@@ -49,7 +31,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         pages = sorted(Path(args.dir).glob("*.html"))
         started = time.monotonic()
         for i, page in enumerate(pages, 1):
-            data = _page_json(page.read_bytes(), urls.get(page.stem, f"file://{page.resolve()}"), source)
+            data = parse_page(page.read_bytes(), urls.get(page.stem, f"file://{page.resolve()}"), source)
             (out / f"{page.stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
             if i % 50 == 0:
                 print(f"parsed {i}/{len(pages)}", file=sys.stderr)
@@ -60,7 +42,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     page = Path(args.page)
     if not page.is_file():
         raise ConfigError(f"{page} is not a file")
-    data = _page_json(page.read_bytes(), args.url or f"file://{page.resolve()}", source)
+    data = parse_page(page.read_bytes(), args.url or f"file://{page.resolve()}", source)
     print(json.dumps(data, ensure_ascii=False, indent=2))
     return 0 if "rejected" not in data else 3
 

@@ -73,7 +73,7 @@ class HttpSettings(_Model):
     max_redirects: int = Field(5, ge=0)
     rate_per_host: float = Field(1.0, gt=0, description="requests per second per host")
     max_in_flight_per_host: int = Field(2, ge=1)
-    global_concurrency: int = Field(16, ge=1, description="requests in flight at once across all hosts")
+    global_concurrency: int = Field(32, ge=1, description="fetch workers (requests in flight at once) per fetch job")
     respect_robots: bool = True
     allow_private_hosts: list[str] = Field(default_factory=list)
 

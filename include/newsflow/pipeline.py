@@ -244,6 +244,23 @@ def parse_sources(job: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def parse_page(html: bytes, url: str, source: Source) -> dict[str, Any]:
+    """One saved page -> the ``parse`` CLI's JSON object (parse + clean + language)."""
+    from newsflow.extract import detect_language
+
+    result = parse(RawPage(url, url, source.name, 200, {}, html, datetime.now(UTC)), source)
+    if isinstance(result, Rejected):
+        return {"url": url, "title": None, "body": "", "published": None, "modified": None, "authors": [],
+                "author": None, "lang": None,
+                "rejected": {"stage": result.stage, "reason": result.reason, "detail": result.detail}}
+    a = clean(result)
+    return {"url": url, "title": a.title, "body": a.body, "published": a.published_local,
+            "modified": a.modified_at.isoformat() if a.modified_at else None, "authors": list(a.authors),
+            "author": "; ".join(a.authors) or None, "lang": detect_language(a.body, hint=a.lang),
+            "canonical_url": a.canonical_url, "title_source": a.title_source, "date_source": a.date_source,
+            "encoding": a.encoding, "encoding_source": a.encoding_source, "clean_removed": a.clean_removed}
+
+
 # -- across sources: dedupe, extract, publish ---------------------------------------------------
 def finalize(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     """Dedupe across this run's sources and the lake's history, then extract."""
