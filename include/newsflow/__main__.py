@@ -18,7 +18,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from newsflow.pipeline import parse_page
 
     source = (load_sources(args.sources).source(args.source) if args.source else
-              Source(name="cli", timezone=args.timezone, feeds=[{"type": "urls", "urls": ["http://localhost/"]}]))
+              Source(name="cli", timezone=args.timezone or "UTC", feeds=[{"type": "urls", "urls": ["http://localhost/"]}]))
+    by_lang = not args.source and not args.timezone
     if args.dir:
         if not args.out:
             raise ConfigError("parse --dir needs --out OUT (a folder for the <name>.json files)")
@@ -31,7 +32,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         pages = sorted(Path(args.dir).glob("*.html"))
         started = time.monotonic()
         for i, page in enumerate(pages, 1):
-            data = parse_page(page.read_bytes(), urls.get(page.stem, f"file://{page.resolve()}"), source)
+            data = parse_page(page.read_bytes(), urls.get(page.stem, f"file://{page.resolve()}"), source, by_lang)
             (out / f"{page.stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
             if i % 50 == 0:
                 print(f"parsed {i}/{len(pages)}", file=sys.stderr)
@@ -42,7 +43,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     page = Path(args.page)
     if not page.is_file():
         raise ConfigError(f"{page} is not a file")
-    data = parse_page(page.read_bytes(), args.url or f"file://{page.resolve()}", source)
+    data = parse_page(page.read_bytes(), args.url or f"file://{page.resolve()}", source, by_lang)
     print(json.dumps(data, ensure_ascii=False, indent=2))
     return 0 if "rejected" not in data else 3
 
@@ -99,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     pa.add_argument("--dir", help="parse every IN/<name>.html into OUT/<name>.json")
     pa.add_argument("--out")
     pa.add_argument("--urls", help="TSV of <name> TAB <url> for --dir")
-    pa.add_argument("--timezone", default="Asia/Seoul", help="zone for naive page times (default Asia/Seoul)")
+    pa.add_argument("--timezone", help="zone for page times without an offset and for showing UTC times "
+                    "(default: by the page's language, ko -> Asia/Seoul, ja/zh/vi likewise, else UTC)")
     pa.add_argument("--source", help="use this source's profile from --sources")
     pa.add_argument("--sources", default=default_sources_file())
     pa.set_defaults(func=cmd_parse)

@@ -30,11 +30,17 @@ _PUB_META = ("article:published_time", "og:published_time", "datepublished", "pu
 _MOD_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 _AUTHOR_META = ("author", "article:author", "byl", "dable:author", "sailthru.author", "parsely-author", "dc.creator")
 _KO_DATE = re.compile(
-    r"(?P<label>입력|등록|게재|발행|기사입력|작성|승인|수정|업데이트|Published|Updated|Posted)?\s*[:：]?\s*"
-    r"(?P<y>20\d\d|19\d\d)\s*(?:[.\-/]|년)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월)\s*(?P<d>\d{1,2})\s*일?\.?"
-    r"(?:\s*\([월화수목금토일]\))?"
-    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*[:시]\s*(?P<M>\d{2})(?:\s*[:분]\s*(?P<S>\d{2}))?)?"
+    r"(?P<label>기사입력|최초입력|입력|등록|게재|발행|작성|승인|수정|업데이트|발행일|Published|Updated|Posted|"
+    r"发布时间|發佈時間|发表时间|时间|更新|公開|掲載|更新日時|Ngày đăng|Cập nhật)?\s*[:：]?\s*"
+    r"(?P<y>20\d\d|19\d\d)\s*(?:[.\-/]|년|年)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월|月)\s*(?P<d>\d{1,2})\s*[일日]?\.?"
+    r"(?:\s*[(（][월화수목금토일月火水木金土日一二三四五六天]{1,3}[)）])?"
+    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm|上午|下午|午前|午後)?\s*(?P<H>\d{1,2})\s*[:시時]\s*(?P<M>\d{2})"
+    r"(?:\s*[:분分]\s*(?P<S>\d{2}))?)?"
 )
+_MODIFIED_LABELS = ("수정", "업데이트", "Updated", "更新", "更新日時", "Cập nhật")
+_ROLE_WORDS = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|논설위원|記者|特派員|编辑|記者|reporter|correspondent)\s*$", re.I)
+# the zone a UTC timestamp is shown in when the caller does not say (the page's language decides)
+LANG_TZ = {"ko": "Asia/Seoul", "ja": "Asia/Tokyo", "zh": "Asia/Shanghai", "vi": "Asia/Ho_Chi_Minh"}
 _URL_DATE = (re.compile(r"/(20\d\d)[/-](\d\d)[/-](\d\d)(?:/|$|[^\d])"),
              re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)\d{0,3}(?!\d)"),
              re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)"))
@@ -76,8 +82,11 @@ def parse_datetime(value: str | None, tz: ZoneInfo) -> datetime | None:
 def _from_match(m: re.Match[str], tz: ZoneInfo) -> datetime | None:
     try:
         hour = int(m.group("H") or 0)
-        if (m.group("ampm") or "").lower() in ("오후", "pm") and hour < 12:
+        ampm = (m.group("ampm") or "").lower()
+        if ampm in ("오후", "pm", "下午", "午後") and hour < 12:
             hour += 12
+        elif ampm in ("오전", "am", "上午", "午前") and hour == 12:
+            hour = 0
         return datetime(int(m.group("y")), int(m.group("m")), int(m.group("d")), hour,
                         int(m.group("M") or 0), int(m.group("S") or 0), tzinfo=tz)
     except ValueError:
@@ -155,6 +164,7 @@ def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
           ("jsonld", (ld or {}).get("headline") or (ld or {}).get("name")),
           ("og", meta.get("og:title") or meta.get("twitter:title")),
           ("h1", h1.get_text(" ", strip=True) if h1 else None),
+          ("heading", _heading_in_title(soup, title_tag) if title_tag else None),
           ("title", _clean_title(title_tag) if title_tag else None))
 
     time_tag = soup.find("time", attrs={"datetime": True})
@@ -167,7 +177,7 @@ def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
             published = (dt, "og" if source == "meta" and value == meta.get("article:published_time") else source)
             break
     if published[0] is None:
-        published = _visible_date(soup, tz)
+        published = _visible_date(soup, tz, after=found.get("title"))
     if published[0] is None:
         published = (_url_date(url, tz), "url")
         if published[0] is None:
@@ -177,10 +187,11 @@ def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
     if modified is None:
         modified = next((d for k in _MOD_META if (d := parse_datetime(meta.get(k), tz))), None)
     if modified is None:
-        modified = _visible_date(soup, tz, labels=("수정", "업데이트", "Updated"))[0]
+        modified = _visible_date(soup, tz, labels=_MODIFIED_LABELS)[0]
 
     authors = _names((ld or {}).get("author")) or [
         a for k in _AUTHOR_META if (a := meta.get(k)) and not a.startswith("http")][:1]
+    authors = [_ROLE_WORDS.sub("", a).strip() for a in authors]
     html = soup.find("html")
     lang = (html.get("lang") if isinstance(html, Tag) else None) or (ld or {}).get("inLanguage") or meta.get("og:locale")
     alternates = {}
@@ -205,28 +216,48 @@ def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
     )
 
 
-def _visible_date(soup: BeautifulSoup, tz: ZoneInfo, labels: tuple[str, ...] | None = None
-                  ) -> tuple[datetime | None, str | None]:
-    """A labelled date (입력/등록/Published...) beats an unlabelled one with a time, which beats a bare
-    ``2024년 6월 27일`` (often the page header's today). ``labels`` restricts to those labels."""
+def _visible_date(soup: BeautifulSoup, tz: ZoneInfo, labels: tuple[str, ...] | None = None,
+                  after: str | None = None) -> tuple[datetime | None, str | None]:
+    """A date printed on the page. Labelled dates (입력/등록/Published/发布时间...) win; then dates
+    after the headline (a page header's "today" comes before it), first one first; a bare
+    date without label or time must at least be written out (2024년 6월 27일, 2024年6月27日)
+    or follow the headline. ``labels`` restricts to those labels (modified dates)."""
     text = soup.body.get_text(" ", strip=True) if soup.body else ""
-    modified_labels = ("수정", "업데이트", "Updated")
+    text = text[:30000]
+    start = text.find(after.strip()[:30]) if after and after.strip() else -1
     ranked: list[tuple[int, int, re.Match[str]]] = []
-    for i, m in enumerate(_KO_DATE.finditer(text[:20000])):
+    for m in _KO_DATE.finditer(text):
         label = m.group("label")
         if labels is not None:
             if label in labels:
-                ranked.append((0, i, m))
-        elif label and label not in modified_labels:
-            ranked.append((0, i, m))
-        elif not label and m.group("H"):
-            ranked.append((1, i, m))
-        elif not label and "년" in m.group(0):
-            ranked.append((2, i, m))
+                ranked.append((0, m.start(), m))
+            continue
+        if label in _MODIFIED_LABELS:
+            continue
+        late = start >= 0 and m.start() >= start
+        written = any(c in m.group(0) for c in "년年")
+        if label:
+            ranked.append((0, m.start(), m))
+        elif late and (m.group("H") or written or "-" in m.group(0)):
+            ranked.append((1, m.start(), m))
+        elif m.group("H") or written:
+            ranked.append((2, m.start(), m))
     for _, _, m in sorted(ranked, key=lambda r: r[:2]):
         if (dt := _from_match(m, tz)) is not None:
             return dt, "text"
     return None, None
+
+
+def _heading_in_title(soup: BeautifulSoup, title: str) -> str | None:
+    """The longest heading-like text that ``<title>`` contains (drops "[Paper] " or " | Paper")."""
+    norm = re.sub(r"\s+", " ", title).strip()
+    best = None
+    for el in soup.find_all(["h1", "h2", "h3", "b", "strong", "td", "div", "span", "p"], limit=3000):
+        text = el.get_text(" ", strip=True)
+        if 8 <= len(text) < len(norm) and len(text) >= 0.5 * len(norm) and text in norm:
+            if best is None or len(text) > len(best):
+                best = text
+    return best
 
 
 def _url_date(url: str, tz: ZoneInfo) -> datetime | None:

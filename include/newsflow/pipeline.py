@@ -244,11 +244,11 @@ def parse_sources(job: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def parse_page(html: bytes, url: str, source: Source) -> dict[str, Any]:
+def parse_page(html: bytes, url: str, source: Source, zone_from_lang: bool = False) -> dict[str, Any]:
     """One saved page -> the ``parse`` CLI's JSON object (parse + clean + language)."""
     from newsflow.extract import detect_language
 
-    result = parse(RawPage(url, url, source.name, 200, {}, html, datetime.now(UTC)), source)
+    result = parse(RawPage(url, url, source.name, 200, {}, html, datetime.now(UTC)), source, zone_from_lang)
     if isinstance(result, Rejected):
         return {"url": url, "title": None, "body": "", "published": None, "modified": None, "authors": [],
                 "author": None, "lang": None,
