@@ -191,7 +191,7 @@ def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
 
     authors = _names((ld or {}).get("author")) or [
         a for k in _AUTHOR_META if (a := meta.get(k)) and not a.startswith("http")][:1]
-    authors = [_ROLE_WORDS.sub("", a).strip() for a in authors]
+    authors = [n for a in authors if (n := _ROLE_WORDS.sub("", a).strip()) and not re.fullmatch(r"[\d\W_]+", n)]
     html = soup.find("html")
     lang = (html.get("lang") if isinstance(html, Tag) else None) or (ld or {}).get("inLanguage") or meta.get("og:locale")
     alternates = {}

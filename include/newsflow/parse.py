@@ -147,11 +147,19 @@ def _best_container(blocks: list[tuple[Tag, str, int]]) -> list[Tag]:
         return []
     best = nodes[max(scores, key=scores.__getitem__)]
     chosen = [best]
+    threshold = max(25.0, 0.2 * scores[id(best)])
     if best.parent is not None:
-        threshold = max(25.0, 0.2 * scores[id(best)])
         for sib in best.parent.find_all(True, recursive=False):
             if sib is not best and scores.get(id(sib), 0) >= threshold:
                 chosen.append(sib)
+    # a body split in two boxes of the same kind (around an ad or a paywall teaser)
+    if best.get("class"):
+        signature = (best.name, tuple(sorted(best.get("class"))))
+        for node in nodes.values():
+            if (node is not best and scores[id(node)] >= threshold and node.get("class")
+                    and (node.name, tuple(sorted(node.get("class")))) == signature
+                    and not any(node is c or any(p is c for p in node.parents) for c in chosen)):
+                chosen.append(node)
     return chosen
 
 
