@@ -20,13 +20,14 @@ export NEWSFLOW_LAKE ?= $(CURDIR)/data/lake
 export NEWSFLOW_SOURCES ?= $(CURDIR)/include/sources.yaml
 export NEWSFLOW_SAMPLE_BASE ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help venv run test lock airflow-db clean bench-fetch
+.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract
 
 help:
 	@echo "make run    - install, serve the sample site, run news_ingest for DATE=$(DATE), print a summary"
 	@echo "make test   - install and run the test suite"
 	@echo "make lock   - recompile requirements.txt from requirements.in"
 	@echo "make bench-fetch - politeness benchmark: pages/s vs the per-host budget (BENCH_ARGS=...)"
+	@echo "make bench-extract - extraction vs trafilatura and readability-lxml on ../shared/corpus"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +67,9 @@ test: venv
 
 bench-fetch: venv
 	$(PY) bench/bench_fetch.py $(BENCH_ARGS)
+
+bench-extract: venv
+	$(PY) bench/bench_extract.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .airflow data .pytest_cache

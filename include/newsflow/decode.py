@@ -88,12 +88,22 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     return Decoded(body.decode("utf-8", errors="replace"), "utf-8", "fallback")
 
 
-def _ks_x_1001(ch: str) -> bool:
-    """True for the 2,350 Hangul syllables of KS X 1001 (what strict EUC-KR encodes in two bytes)."""
-    try:
-        return len(ch.encode("euc_kr")) == 2
-    except UnicodeEncodeError:
-        return False
+def _ks_x_1001_syllables() -> frozenset[str]:
+    """The 2,350 Hangul syllables of KS X 1001 (rows 0xB0-0xC8 of EUC-KR)."""
+    out = set()
+    for lead in range(0xB0, 0xC9):
+        for trail in range(0xA1, 0xFF):
+            try:
+                out.add(bytes([lead, trail]).decode("euc_kr"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(ch for ch in out if "\uac00" <= ch <= "\ud7a3")
+
+
+_KS_X_1001 = _ks_x_1001_syllables()
+_LATIN1_RUN = re.compile(r"[\u0080-\u00ff]{2,}")
+_NON_LETTER = re.compile(r"[\W\d_]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def misdecoded(text: str) -> str | None:
@@ -104,17 +114,16 @@ def misdecoded(text: str) -> str | None:
     in quantity); and UTF-8 bytes read as CP949 (Hangul syllables outside the 2,350 of
     KS X 1001 that real Korean text almost never leaves).
     """
-    letters = sum(1 for ch in text if ch.isalpha()) or 1
+    letters = len(_NON_LETTER.sub("", text)) or 1
     bad = text.count("\ufffd")
     if bad >= 20 and bad > 0.01 * letters:
         return f"mojibake: {bad} U+FFFD replacement characters"
-    hi = [i for i, ch in enumerate(text) if "\u0080" <= ch <= "\u00ff"]
-    adjacent = sum(1 for a, b in zip(hi, hi[1:]) if b == a + 1)
+    adjacent = sum(len(run) - 1 for run in _LATIN1_RUN.findall(text))
     if adjacent >= 30 and adjacent > 0.15 * letters:
         return f"mojibake: {adjacent} adjacent Latin-1 characters (Korean bytes read as Latin-1?)"
-    syllables = [ch for ch in text if "\uac00" <= ch <= "\ud7a3"]
+    syllables = _HANGUL.findall(text, 0, 50_000)
     if len(syllables) >= 50:
-        rare = sum(1 for ch in syllables if not _ks_x_1001(ch))
+        rare = sum(1 for ch in syllables if ch not in _KS_X_1001)
         if rare > 0.1 * len(syllables):
             return f"mojibake: {rare} of {len(syllables)} Hangul syllables outside KS X 1001 (UTF-8 read as CP949?)"
     return None

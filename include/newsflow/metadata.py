@@ -153,19 +153,20 @@ def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
     found: dict[str, Any] = {}
 
     def first(field_: str, *candidates: tuple[str, Any]) -> None:
-        for source, value in candidates:
-            if value:
+        """The first candidate with a value; candidates are (source, callable) and evaluated lazily."""
+        for source, get in candidates:
+            if value := get():
                 found[field_], found[field_ + "_source"] = value, source
                 return
 
     h1 = soup.find("h1")
     title_tag = soup.title.get_text(" ", strip=True) if soup.title else None
     first("title",
-          ("jsonld", (ld or {}).get("headline") or (ld or {}).get("name")),
-          ("og", meta.get("og:title") or meta.get("twitter:title")),
-          ("h1", h1.get_text(" ", strip=True) if h1 else None),
-          ("heading", _heading_in_title(soup, title_tag) if title_tag else None),
-          ("title", _clean_title(title_tag) if title_tag else None))
+          ("jsonld", lambda: (ld or {}).get("headline") or (ld or {}).get("name")),
+          ("og", lambda: meta.get("og:title") or meta.get("twitter:title")),
+          ("h1", lambda: h1.get_text(" ", strip=True) if h1 else None),
+          ("heading", lambda: _heading_in_title(soup, title_tag) if title_tag else None),
+          ("title", lambda: _clean_title(title_tag) if title_tag else None))
 
     time_tag = soup.find("time", attrs={"datetime": True})
     published: tuple[datetime | None, str | None] = (None, None)

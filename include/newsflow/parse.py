@@ -47,33 +47,37 @@ _BYLINE_AUTHOR = re.compile(
 
 
 def _strip(soup: BeautifulSoup | Tag, drop: list[str] | None = None, generic: bool = True) -> None:
+    """Remove what is never article text (scripts, navigation, forms…), the profile's ``drop``
+    selectors and, in generic mode, figures and boxes whose id/class says they are junk."""
     for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
-    for name in _DROP_TAGS:
-        for t in soup.find_all(name):
+    for t in soup.find_all(list(_DROP_TAGS) + (["figure", "figcaption"] if generic else [])):
+        if not t.decomposed:
             t.decompose()
     for sel in drop or []:
         for t in soup.select(sel):
             t.decompose()
-    if generic:
-        for name in ("figure", "figcaption"):
-            for t in soup.find_all(name):
+    if not generic:
+        return
+    total = len(soup.get_text(" ", strip=True)) or 1
+    stack = [c for c in soup.children if isinstance(c, Tag)]
+    while stack:  # one walk; a removed box's subtree is not visited
+        t = stack.pop()
+        attrs = t.attrs or {}
+        tokens = " ".join([attrs.get("id") or "", *(attrs.get("class") or [])])
+        if (t.name not in ("html", "body") and tokens.strip() and _JUNK_ATTR.search(tokens)
+                and not _KEEP_ATTR.search(tokens)):
+            # a class name is only a hint: a box holding a quarter of the page's text is kept
+            # unless it is mostly links (layouts name their article column "sidebar-fixed")
+            n = len(t.get_text(" ", strip=True))
+            keep = False
+            if n > 0.25 * total and n > 500:
+                links = sum(len(a.get_text(" ", strip=True)) for a in t.find_all("a"))
+                keep = links < 0.5 * n
+            if not keep:
                 t.decompose()
-        total = len(soup.get_text(" ", strip=True)) or 1
-        for t in soup.find_all(True):
-            if t.decomposed or t.name in ("html", "body"):
                 continue
-            attrs = t.attrs or {}
-            tokens = " ".join([attrs.get("id") or "", *(attrs.get("class") or [])])
-            if tokens.strip() and _JUNK_ATTR.search(tokens) and not _KEEP_ATTR.search(tokens):
-                # a class name is only a hint: a box holding a quarter of the page's text is kept
-                # unless it is mostly links (layouts name their article column "sidebar-fixed")
-                n = len(t.get_text(" ", strip=True))
-                if n > 0.25 * total and n > 500:
-                    links = sum(len(a.get_text(" ", strip=True)) for a in t.find_all("a"))
-                    if links < 0.5 * n:
-                        continue
-                t.decompose()
+        stack.extend(c for c in t.children if isinstance(c, Tag))
 
 
 def text_blocks(root: Tag) -> list[tuple[Tag, str, int]]:
@@ -283,7 +287,8 @@ def parse(raw: RawPage, source: Source, zone_from_lang: bool = False) -> Article
     tz = _zone(soup, source, zone_from_lang)
     meta = extract_metadata(soup, raw.final_url, tz)
     payload, payload_authors = _payload_article(soup)
-    page_text = soup.body.get_text("\n", strip=True) if soup.body else ""
+    page_lines = [] if meta.authors or payload_authors or soup.body is None else \
+        soup.body.get_text("\n", strip=True).splitlines()  # bylines outside the body: read before stripping
     paragraphs, how = extract_body(soup, source.profile.body, source.profile.drop)
     chars = sum(map(len, paragraphs))
     if meta.article_body and len(meta.article_body) > 2 * chars:
@@ -308,7 +313,7 @@ def parse(raw: RawPage, source: Source, zone_from_lang: bool = False) -> Article
     canonical = canonicalize(meta.canonical_url, base=raw.final_url) if meta.canonical_url else canonicalize(raw.final_url)
     pub = _local(meta.published, tz)
     authors = meta.authors or payload_authors or _byline_authors(paragraphs) or \
-        _byline_authors(page_text.splitlines(), anywhere=True)
+        _byline_authors(page_lines, anywhere=True)
     return Article(
         article_id=article_id(canonical), url=raw.url, canonical_url=canonical, source=source.name,
         title=re.sub(r"\s+", " ", meta.title).strip(), paragraphs=tuple(paragraphs), published_at=pub,
