@@ -98,3 +98,87 @@ def test_mojibake_page_is_rejected_with_a_reason():
                ).encode("cp949").decode("latin-1").encode("utf-8")
     r = parse(raw(garbled), SRC)
     assert isinstance(r, Rejected) and r.reason == "mojibake" and "Latin-1" in r.detail
+
+
+def test_body_only_in_a_next_data_payload_with_reporters():
+    import json as _json
+
+    content = "".join(f"<p>{p}</p>" for p in PARAS * 2)
+    article = {"title": "수출 최대", "content": content, "reporters": [{"name": "오지민", "email": "jm@x.example"}],
+               "publishedAt": "2024-11-01T15:48:08+09:00"}
+    payload = _json.dumps({"props": {"pageProps": {"article": article}}}, ensure_ascii=False).replace("<", "\\u003c")
+    html = page('<title>수출 최대 | 마루경제</title><meta property="og:type" content="article">',
+                f"<h1>수출 최대</h1><p>{PARAS[0]}</p>"
+                f'<script id="__NEXT_DATA__" type="application/json">{payload}</script>')
+    a = parse(raw(html), SRC)
+    assert list(a.paragraphs) == PARAS * 2  # as in the payload; the repeats are clean's job
+    assert a.authors == ("오지민",)
+
+
+def test_jsonld_article_body_wins_when_the_page_shows_little():
+    import json as _json
+
+    ld = _json.dumps({"@type": "NewsArticle", "headline": "h", "articleBody": "\n".join(PARAS * 2)}, ensure_ascii=False)
+    head = f'<script type="application/ld+json">{ld}</script>'
+    a = parse(raw(page(head, f"<p>{PARAS[0]}</p>")), SRC)
+    assert list(a.paragraphs[:3]) == PARAS
+
+
+def test_junk_looking_class_on_the_article_column_is_kept_and_split_bodies_are_joined():
+    paras = [f"{p} ({i}번째 문단)" for i, p in enumerate(PARAS * 3)]
+    filler = "".join(f"<li><a href='/{i}'>다른 기사 제목 {i}번입니다</a></li>" for i in range(10))
+    html = page("<title>t</title>",
+                "<div class='l-sidebar-fixed l-segment'>"
+                + "<div class='art-body'>" + "".join(f"<p>{p}</p>" for p in paras[:6]) + "</div>"
+                "<div class='promo-box'>광고</div>"
+                + "<div><div class='art-body'>" + "".join(f"<p>{p}</p>" for p in paras[6:]) + "</div></div></div>"
+                f"<ul class='sidebar'>{filler}</ul>")
+    a = parse(raw(html), SRC)
+    assert list(a.paragraphs) == paras
+
+
+def test_cookie_banner_does_not_win_over_the_article():
+    banner = ("<div class='privacy'><p>We use cookies and other tracking technologies to improve your browsing "
+              "experience on our site, show personalized content and targeted ads, analyze site traffic, and "
+              "understand where our audience is coming from. By continuing you consent to our cookie policy "
+              "and our privacy policy and terms of use, all rights reserved.</p></div>")
+    english = ["Another cloud of smoke is set to descend upon the residents of Delhi this week, forecasters say.",
+               "Farmers burn the stubble left after the rice harvest, and the smoke drifts over the capital.",
+               "A 2009 law meant to save groundwater pushed the harvest later, into the windless winter."]
+    html = page("<title>t</title>", banner + "<article>" + "".join(f"<p>{p}</p>" for p in english) + "</article>")
+    assert list(parse(raw(html), SRC).paragraphs) == english
+
+
+def test_cjk_dates_headline_relative_and_zone_by_language():
+    zh = ("<html lang='zh-CN'><head><title>央行宣布降准</title></head><body><div>今天是2005年8月20日</div>"
+          "<h1>央行宣布降准</h1><div>发布时间：2005年08月16日 09:30</div><div>"
+          + "".join(f"<p>中国人民银行决定下调金融机构存款准备金率，释放长期资金约一万亿元。第{i}段。</p>" for i in range(4))
+          + "</div></body></html>").encode()
+    a = parse(raw(zh), SRC, zone_from_lang=True)
+    assert (a.published_local, a.date_source) == ("2005-08-16T09:30:00+08:00", "text")
+    en = page('<title>t</title><meta property="article:published_time" content="2025-02-06T23:25:34Z">', ARTICLE).replace(
+        b'lang="ko"', b'lang="en"')
+    b = parse(raw(en), SRC, zone_from_lang=True)
+    assert b.published_local.startswith("2025-02-06T23:25:34+00:00")  # no zone to move it to
+    c = parse(raw(en), SRC)  # a configured Seoul source shows UTC times in Seoul
+    assert c.published_local == "2025-02-07T08:25:34+09:00"
+
+
+def test_title_without_paper_prefix_and_author_role_words():
+    html = page('<meta name="author" content="한지후 기자"><title>[여울일보] 삼성전자, 평택에 HBM 라인 투자</title>',
+                "<table><tr><td><b>삼성전자, 평택에 HBM 라인 투자</b></td></tr></table>" + ARTICLE)
+    a = parse(raw(html), SRC)
+    assert (a.title, a.title_source) == ("삼성전자, 평택에 HBM 라인 투자", "heading")
+    assert a.authors == ("한지후",)
+
+
+def test_byline_outside_the_body_is_found():
+    html = page("<title>t</title>", ARTICLE + "<table><tr><td class='view_reporter'><b>한지후 기자</b> "
+                "jihu@yeoul.example</td></tr></table>")
+    assert parse(raw(html), SRC).authors == ("한지후",)
+
+
+def test_og_website_with_a_real_body_is_still_an_article():
+    long = "".join(f"<p>{p} {p}</p>" for p in PARAS * 2)
+    html = page('<meta property="og:type" content="website"><title>t</title>', f"<div>{long}</div>")
+    assert isinstance(parse(raw(html), SRC), Article)
