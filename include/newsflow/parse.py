@@ -46,6 +46,15 @@ _BYLINE_AUTHOR = re.compile(
     r"|^\s*By\s+(?P<en>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})")
 
 
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _invisible(t: Tag) -> bool:
+    attrs = t.attrs
+    return bool(attrs) and ("hidden" in attrs or attrs.get("aria-hidden") == "true"
+                            or bool(_DISPLAY_NONE.search(attrs.get("style") or "")))
+
+
 def _strip(soup: BeautifulSoup | Tag, drop: list[str] | None = None, generic: bool = True) -> None:
     """Remove what is never article text (scripts, navigation, forms…), the profile's ``drop``
     selectors and, in generic mode, figures and boxes whose id/class says they are junk."""
@@ -56,6 +65,9 @@ def _strip(soup: BeautifulSoup | Tag, drop: list[str] | None = None, generic: bo
             t.decompose()
     for sel in drop or []:
         for t in soup.select(sel):
+            t.decompose()
+    for t in soup.find_all(_invisible):  # what the reader never sees: display:none, hidden, aria-hidden
+        if not t.decomposed:
             t.decompose()
     if not generic:
         return
