@@ -13,8 +13,9 @@ import logging
 import re
 import time
 from dataclasses import asdict
+from functools import partial
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -124,6 +125,11 @@ def _cached_bodies(lake: Lake, names: list[str], urls: list[str]) -> dict[str, b
     return out
 
 
+def _staged(lake: Lake, run_id: str, name: str, kind: str) -> str:
+    """Where a task leaves ``kind`` (raw, parsed, fetch_log, ...) of source ``name`` for the next task."""
+    return lake.staging(run_id, kind, f"{name}.parquet")
+
+
 def _raw_row(p: RawPage, kind: str) -> dict[str, Any]:
     return {"url": p.url, "kind": kind, "final_url": p.final_url, "source": p.source, "status": p.status,
             "headers": json.dumps(p.headers, ensure_ascii=False), "body": p.body, "fetched_at": p.fetched_at,
@@ -163,7 +169,7 @@ def fetch_sources(job: dict[str, Any]) -> dict[str, Any]:
                                for f in found.values() for c in f.candidates if c.url in reused]
     out: dict[str, Any] = {**job, "raw": {}, "fetch_log": {}, "rejects": {}, "raw_pages": {}, "counts": {}}
     for name in names:
-        stage = lambda kind: lake.staging(job["run_id"], kind, f"{name}.parquet")  # noqa: E731
+        stage = partial(_staged, lake, job["run_id"], name)
         rows = [asdict(r) for r in logs[name]]
         rejects = [asdict(Rejected(r["url"], name, "discover" if r["kind"] == "feed" else "fetch",
                                    r["error_class"] or "error", r["error"] or ""))
@@ -235,7 +241,7 @@ def parse_sources(job: dict[str, Any]) -> dict[str, Any]:
         for a in articles:
             for k, v in a.clean_removed.items():
                 removed[k] = removed.get(k, 0) + v
-        stage = lambda kind: lake.staging(job["run_id"], kind, f"{name}.parquet")  # noqa: E731
+        stage = partial(_staged, lake, job["run_id"], name)
         out["parsed"][name] = lake.write_rows(stage("parsed"), [article_to_row(a) for a in articles])
         out["rejects"][name] = job["rejects"][name] + [lake.write_rows(stage("rejects_parse"),
                                                                        [asdict(r) for r in rejects])]

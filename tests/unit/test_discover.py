@@ -54,7 +54,7 @@ def test_cap_per_source():
     assert len(discover(src, date(2024, 6, 27), FixtureClient({})).candidates) == 2
 
 
-LISTING = f"""<html><body><ul class="list">
+LISTING = """<html><body><ul class="list">
 <li class="item"><a href="/news/10.html?utm_campaign=x">첫 기사</a></li>
 <li class="item"><a href="https://WWW.news.example/news/11.html">둘째 기사</a></li>
 </ul><div class="ad"><a href="/ad">광고</a></div></body></html>""".encode("cp949")
