@@ -60,6 +60,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    from newsflow.pipeline import dedupe_records
+
+    records, errors = [], []
+    with open(args.articles, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{args.articles}:{n}: not JSON ({exc.msg})")
+                continue
+            if not isinstance(rec, dict) or not rec.get("url"):
+                errors.append(f"{args.articles}:{n}: needs an object with at least 'url' (and title, body, published, source)")
+                continue
+            records.append(rec)
+    for url, cluster in dedupe_records(records):
+        print(f"{url}\t{cluster}")
+    for e in errors:
+        print(f"newsflow: error: {e}", file=sys.stderr)
+    return 2 if errors else 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from newsflow.report import summary
 
@@ -105,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     pa.add_argument("--source", help="use this source's profile from --sources")
     pa.add_argument("--sources", default=default_sources_file())
     pa.set_defaults(func=cmd_parse)
+
+    d = sub.add_parser("dedupe", help="cluster near-duplicate articles: prints url<TAB>cluster_id per line")
+    d.add_argument("articles", help="JSON lines with url, title, body, published, source")
+    d.set_defaults(func=cmd_dedupe)
 
     s = sub.add_parser("summary", help="print what the lake holds (DuckDB)")
     s.add_argument("--lake", default=default_lake())

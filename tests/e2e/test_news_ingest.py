@@ -61,10 +61,13 @@ def check_lake(lake: Path) -> None:
         ("dongnam", 6), ("hanbit", 7), ("hanbit-en", 6)]
     assert q(lake, "SELECT count(*), count(DISTINCT article_id) FROM {articles}") == [(19, 19)]
     assert q(lake, "SELECT DISTINCT date::VARCHAR FROM {articles}") == [("2024-06-27",)]
-    # the exact syndicated copy is kept and marked; the original source is canonical
-    dup = q(lake, "SELECT a.source, b.source FROM {articles} a JOIN {articles} b USING (dup_cluster_id) "
-                  "WHERE a.is_canonical AND NOT b.is_canonical")
-    assert dup == [("hanbit", "dongnam")]
+    # both syndicated copies (one exact, one lightly edited with a sentence added) are kept and
+    # marked; the original source, which published first, is canonical
+    dup = q(lake, "SELECT a.source, b.source, b.url FROM {articles} a JOIN {articles} b USING (dup_cluster_id) "
+                  "WHERE a.is_canonical AND NOT b.is_canonical ORDER BY b.url")
+    assert [(a, b, u.rsplit("/", 1)[1]) for a, b, u in dup] == [("hanbit", "dongnam", "4513.html"),
+                                                               ("hanbit", "dongnam", "4514.html")]
+    assert q(lake, "SELECT count(DISTINCT dup_cluster_id) FROM {articles}") == [(17,)]
     # the EUC-KR paper decodes to Hangul; seed-style pages come out clean
     assert q(lake, "SELECT count(*) FROM {articles} WHERE source = 'dongnam' AND encoding = 'cp949' "
                    "AND body LIKE '%경남%'")[0][0] >= 1
