@@ -40,9 +40,12 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def paragraph_key(text: str) -> str:
     """Comparison key: NFKC, case-folded, letters and digits only."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def boilerplate_reason(paragraph: str) -> str | None:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from newsflow.clean import clean, clean_paragraphs
 from newsflow.config import ConfigError, Feed, Source, SourcesFile, load_sources
-from newsflow.dedupe import Known, dedupe
+from newsflow.dedupe import Known, dedupe, signature_row
 from newsflow.discover import discover
 from newsflow.extract import extract
 from newsflow.fetch import fetch, log_row
@@ -295,8 +295,8 @@ def finalize(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     lake = Lake(first["lake"])
     names = [n for j in jobs for n in j["sources"]]
     articles = [article_from_row(r) for j in jobs for n in j["sources"] for r in lake.read_rows(j["parsed"][n])]
-    hist = lake.read_table("articles", ["article_id", "content_hash", "published_at"]).to_pylist()
-    history = [Known(h["article_id"], h["content_hash"], h["published_at"]) for h in hist if h["content_hash"]]
+    cols = ["article_id", "content_hash", "published_at", "dup_cluster_id", "signature", "shingles"]
+    history = [Known(**h) for h in lake.read_table("signatures", cols).to_pylist() if h["content_hash"]]
     final = [extract(a) for a in dedupe(articles, first["all_sources"] + [ADHOC], history)]
     path = lake.staging(first["run_id"], "final", "articles.parquet")
     lake.write_rows(path, [article_to_row(a) for a in final])
@@ -321,8 +321,10 @@ def publish(summary: dict[str, Any]) -> dict[str, Any]:
     logs = [r for p in summary["fetch_log"] for r in lake.read_rows(p)]
     rejects = [r for p in summary["rejects"] for r in lake.read_rows(p)]
     raw_pages = [r for p in summary.get("raw_pages", []) for r in lake.read_rows(p)]
+    signatures = [{**signature_row(a), "source": a.source} for a in map(article_from_row, lake.read_rows(summary["articles"]))]
     published = {
         "raw_pages": lake.publish("raw_pages", day, {**empty, **group_by_source(raw_pages)}, run_id),
+        "signatures": lake.publish("signatures", day, {**empty, **group_by_source(signatures)}, run_id),
         "articles": lake.publish("articles", day, {**empty, **group_by_source(articles)}, run_id),
         "fetch_log": lake.publish("fetch_log", day, {**empty, **group_by_source(logs)}, run_id),
         "rejects": lake.publish("rejects", day, {**empty, **group_by_source(rejects)}, run_id),

@@ -36,6 +36,11 @@ TABLES: dict[str, pa.Schema] = {
         ("etag", pa.string()), ("last_modified", pa.string()),
         ("run_id", pa.string()), ("schema_version", pa.int16()),
     ]),
+    "signatures": pa.schema([
+        ("article_id", pa.string()), ("content_hash", pa.string()), ("dup_cluster_id", pa.string()),
+        ("published_at", TS), ("signature", pa.binary()), ("shingles", pa.int32()),
+        ("run_id", pa.string()), ("schema_version", pa.int16()),
+    ]),
     "raw_pages": pa.schema([
         ("url", pa.string()), ("kind", pa.string()), ("final_url", pa.string()), ("status", pa.int32()),
         ("headers", pa.string()), ("body", pa.binary()), ("fetched_at", TS),
@@ -50,8 +55,10 @@ TABLES: dict[str, pa.Schema] = {
 
 # The columns that identify a row inside one partition: a rerun replaces rows with the same key.
 KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("url",), "rejects": ("url", "stage"),
-                                    "raw_pages": ("url",)}
+                                    "raw_pages": ("url",), "signatures": ("article_id",)}
 # How a rerun treats a partition: articles are upserted (nothing a rerun skips is lost);
 # fetch_log and rejects describe the latest run of that date, so they are replaced.
 # raw_pages (the replay zone: bytes and headers of every feed and page fetched) is upserted.
-MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace", "raw_pages": "upsert"}
+# signatures (dedupe's MinHash fingerprints, so later runs join earlier clusters) is upserted.
+MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace", "raw_pages": "upsert",
+                        "signatures": "upsert"}

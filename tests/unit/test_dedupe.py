@@ -82,3 +82,15 @@ def test_dedupe_cli_prints_one_line_per_record_and_names_bad_lines(tmp_path, cap
     lines = [line.split("\t") for line in out.splitlines()]
     assert [u for u, _ in lines] == ["http://x.example/0", "http://x.example/1"] and lines[0][1] == lines[1][1]
     assert f"{f}:3: not JSON" in err and f"{f}:4: needs an object with at least 'url'" in err
+
+
+def test_tonights_copy_joins_last_weeks_cluster_through_the_kept_signature():
+    from newsflow.dedupe import signature_row
+
+    last_week = dedupe([art("a", "hanbit", 1, STORY)], ["hanbit"])[0]
+    kept = signature_row(last_week)
+    history = [Known(kept["article_id"], kept["content_hash"], kept["published_at"], kept["dup_cluster_id"],
+                     kept["signature"], kept["shingles"])]
+    edited = tuple(p.replace("말했다", "밝혔다") for p in STORY) + ("지역 경제계도 촉각을 곤두세우고 있다.",)
+    tonight = dedupe([art("z", "dongnam", 0, edited)], ["hanbit", "dongnam"], history)[0]
+    assert tonight.dup_cluster_id == last_week.dup_cluster_id and not tonight.is_canonical
