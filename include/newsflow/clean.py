@@ -55,12 +55,37 @@ def boilerplate_reason(paragraph: str) -> str | None:
     return None
 
 
-def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None = None
-                     ) -> tuple[list[str], Counter[str]]:
-    """Cleaned paragraphs in order (first occurrence kept) and removal counts by reason."""
+def _grams(key: str) -> set[str]:
+    return {key[i:i + 3] for i in range(len(key) - 2)}
+
+
+def _near_repeat(key: str, earlier: list[tuple[str, set[str]]]) -> bool:
+    """A paragraph that an earlier one already says, give or take a word (a CMS's second pass
+    with an edit, a trailing clause cut): 3-gram Jaccard >= 0.8 with similar lengths."""
+    if len(key) < 30:
+        return False
+    grams = _grams(key)
+    for other, other_grams in earlier:
+        if 0.8 <= len(key) / max(len(other), 1) <= 1.25:
+            inter = len(grams & other_grams)
+            if inter >= 0.8 * len(grams | other_grams):
+                return True
+    return False
+
+
+def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None = None,
+                     source_lines: frozenset[str] | set[str] = frozenset(),
+                     source_rules: list[re.Pattern[str]] | None = None) -> tuple[list[str], Counter[str]]:
+    """Cleaned paragraphs in order (first occurrence kept) and removal counts by reason.
+
+    ``source_rules`` are the source's own boilerplate patterns (from its profile);
+    ``source_lines`` are comparison keys of lines that repeat across many of the source's
+    pages (learned from the lake, see ``repeated_lines``).
+    """
     removed: Counter[str] = Counter()
     kept: list[str] = []
     seen: set[str] = set()
+    earlier: list[tuple[str, set[str]]] = []
     title_key = paragraph_key(title) if title else None
     for raw in paragraphs:
         p = normalize_text(raw)
@@ -70,6 +95,9 @@ def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None 
         if reason := boilerplate_reason(p):
             removed[reason] += 1
             continue
+        if source_rules and any(rx.search(p) for rx in source_rules):
+            removed["source_rule"] += 1
+            continue
         key = paragraph_key(p)
         if not key:
             removed["no_text"] += 1
@@ -77,15 +105,35 @@ def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None 
         if key in seen:
             removed["repeated"] += 1
             continue
+        if key in source_lines:
+            removed["source_repeated_line"] += 1
+            continue
         if not kept and key == title_key:
             removed["title_repeat"] += 1
             continue
+        if _near_repeat(key, earlier):
+            removed["near_repeat"] += 1
+            continue
         seen.add(key)
+        earlier.append((key, _grams(key)))
         kept.append(p)
     return kept, removed
 
 
-def clean(article: Article) -> Article:
-    paragraphs, removed = clean_paragraphs(article.paragraphs, article.title)
+def repeated_lines(pages: list[list[str]], min_pages: int = 5, min_share: float = 0.3) -> frozenset[str]:
+    """Comparison keys of short lines found on at least ``min_pages`` and ``min_share`` of one
+    source's pages: that source's template text ("ⓒ 우리신문", "Follow us on…", a slogan)."""
+    if len(pages) < min_pages:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({k for line in lines if len(line) <= 200 and (k := paragraph_key(line))})
+    need = max(min_pages, int(min_share * len(pages)))
+    return frozenset(k for k, n in counts.items() if n >= need)
+
+
+def clean(article: Article, source_lines: frozenset[str] | set[str] = frozenset(),
+          source_rules: list[re.Pattern[str]] | None = None) -> Article:
+    paragraphs, removed = clean_paragraphs(article.paragraphs, article.title, source_lines, source_rules)
     return replace(article, title=normalize_text(article.title), paragraphs=tuple(paragraphs),
                    clean_removed=dict(removed))

@@ -54,10 +54,22 @@ class Feed(_Model):
 
 
 class Profile(_Model):
-    """Per-source extraction hints: CSS selectors for the body and for parts to drop."""
+    """Per-source hints: CSS selectors for the body and for parts to drop, and regular
+    expressions for the source's own boilerplate lines (removed by clean)."""
 
     body: str | None = None
     drop: list[str] = Field(default_factory=list)
+    boilerplate: list[str] = Field(default_factory=list)
+
+    @field_validator("boilerplate")
+    @classmethod
+    def _regexes(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"boilerplate pattern {pattern!r} is not a valid regular expression: {exc}") from None
+        return v
 
 
 class HttpSettings(_Model):

@@ -80,6 +80,9 @@ class Lake:
         for source, rows in sorted(rows_by_source.items()):
             rows = [{**{k: r.get(k) for k in schema.names}, "run_id": run_id, "schema_version": SCHEMA_VERSION}
                     for r in rows]
+            if "run_id" not in schema.names:
+                for r in rows:
+                    r.pop("run_id")
             new = pa.Table.from_pylist(rows, schema=schema)
             final_dir = self.partition_path(table, day, source)
             final = final_dir + "/part-0.parquet"

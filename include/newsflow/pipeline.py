@@ -19,19 +19,20 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from newsflow.clean import clean, clean_paragraphs
+from newsflow.clean import clean, clean_paragraphs, repeated_lines
 from newsflow.config import ConfigError, Feed, Source, SourcesFile, load_sources
 from newsflow.dedupe import Known, dedupe, signature_row
 from newsflow.discover import discover
 from newsflow.extract import extract
 from newsflow.fetch import fetch, log_row
 from newsflow.http import HostPolicy, HttpClient
-from newsflow.lake import Lake, group_by_source
+from newsflow.lake import Lake, dumps, group_by_source
 from newsflow.models import Article, FetchLog, RawPage, Rejected
 from newsflow.parse import EXTRACTOR_VERSION, MIN_BODY_CHARS, parse
 
 log = logging.getLogger(__name__)
 ADHOC = "adhoc"  # the source of manual URLs whose host no configured source covers
+HISTORY_PAGES = 500  # recent articles per source that teach clean the source's template lines
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def article_from_row(d: dict[str, Any]) -> Article:
 
 
 def _parse_one(lake: Lake, source: Source, raw_path: str) -> tuple[list[Article], list[Rejected]]:
-    articles, rejects = [], []
+    parsed, rejects = [], []
     for row in lake.read_rows(raw_path):
         raw = RawPage(**{**row, "headers": json.loads(row["headers"])})
         try:
@@ -217,13 +218,19 @@ def _parse_one(lake: Lake, source: Source, raw_path: str) -> tuple[list[Article]
         except Exception as exc:  # a page that breaks the parser is a reject, never a failed run
             log.exception("parse failed for %s", raw.url)
             result = Rejected(raw.url, source.name, "parse", "parser_error", f"{type(exc).__name__}: {exc}"[:500])
-        if isinstance(result, Rejected):
-            rejects.append(result)
-            continue
-        cleaned = clean(result)
-        if sum(map(len, cleaned.paragraphs)) < MIN_BODY_CHARS:
-            rejects.append(Rejected(raw.url, source.name, "clean", "empty_after_clean",
-                                    f"{sum(map(len, cleaned.paragraphs))} characters left; removed {cleaned.clean_removed}"))
+        (rejects if isinstance(result, Rejected) else parsed).append(result)
+    # the source's template lines, learned from its recent history in the lake and this batch
+    hist = lake.read_table("articles", ["paragraphs", "published_at"], sources=[source.name]).to_pylist()
+    hist = sorted(hist, key=lambda r: r["published_at"] or datetime.min.replace(tzinfo=UTC))[-HISTORY_PAGES:]
+    lines = repeated_lines([list(r["paragraphs"] or []) for r in hist] + [list(a.paragraphs) for a in parsed])
+    rules = [re.compile(p) for p in source.profile.boilerplate]
+    articles = []
+    for a in parsed:
+        cleaned = clean(a, lines, rules)
+        chars = sum(map(len, cleaned.paragraphs))
+        if chars < MIN_BODY_CHARS:
+            rejects.append(Rejected(a.url, source.name, "clean", "empty_after_clean",
+                                    f"{chars} characters left; removed {cleaned.clean_removed}"))
             continue
         articles.append(cleaned)
     return articles, rejects
@@ -322,7 +329,21 @@ def publish(summary: dict[str, Any]) -> dict[str, Any]:
     rejects = [r for p in summary["rejects"] for r in lake.read_rows(p)]
     raw_pages = [r for p in summary.get("raw_pages", []) for r in lake.read_rows(p)]
     signatures = [{**signature_row(a), "source": a.source} for a in map(article_from_row, lake.read_rows(summary["articles"]))]
+    runs = []
+    for src, counts in summary["counts"].get("per_source", {}).items():
+        c = dict(counts)
+        fetch_keys = ("candidates", "out_of_interval", "over_cap", "skipped_known", "fetched", "not_modified",
+                      "fetch_failed", "feed_errors")
+        runs += [{"source": src, "stage": "fetch", "counts": dumps({k: c.get(k) for k in fetch_keys})},
+                 {"source": src, "stage": "parse", "counts": dumps({"parsed": c.get("parsed"),
+                                                                    "rejects": c.get("parse_rejects")})},
+                 {"source": src, "stage": "clean", "counts": dumps({"articles": c.get("parsed"),
+                                                                    "removed": c.get("clean_removed", {})})},
+                 {"source": src, "stage": "dedupe", "counts": dumps({
+                     "articles": sum(1 for a in articles if a["source"] == src),
+                     "duplicates": sum(1 for a in articles if a["source"] == src and not a["is_canonical"])})}]
     published = {
+        "runs": lake.publish("runs", day, group_by_source(runs), run_id),
         "raw_pages": lake.publish("raw_pages", day, {**empty, **group_by_source(raw_pages)}, run_id),
         "signatures": lake.publish("signatures", day, {**empty, **group_by_source(signatures)}, run_id),
         "articles": lake.publish("articles", day, {**empty, **group_by_source(articles)}, run_id),

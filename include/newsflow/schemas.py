@@ -36,6 +36,10 @@ TABLES: dict[str, pa.Schema] = {
         ("etag", pa.string()), ("last_modified", pa.string()),
         ("run_id", pa.string()), ("schema_version", pa.int16()),
     ]),
+    "runs": pa.schema([
+        ("run_id", pa.string()), ("stage", pa.string()), ("counts", pa.string()), ("seconds", pa.float64()),
+        ("schema_version", pa.int16()),
+    ]),
     "signatures": pa.schema([
         ("article_id", pa.string()), ("content_hash", pa.string()), ("dup_cluster_id", pa.string()),
         ("published_at", TS), ("signature", pa.binary()), ("shingles", pa.int32()),
@@ -55,10 +59,12 @@ TABLES: dict[str, pa.Schema] = {
 
 # The columns that identify a row inside one partition: a rerun replaces rows with the same key.
 KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("url",), "rejects": ("url", "stage"),
-                                    "raw_pages": ("url",), "signatures": ("article_id",)}
+                                    "raw_pages": ("url",), "signatures": ("article_id",), "runs": ("run_id", "stage")}
 # How a rerun treats a partition: articles are upserted (nothing a rerun skips is lost);
 # fetch_log and rejects describe the latest run of that date, so they are replaced.
 # raw_pages (the replay zone: bytes and headers of every feed and page fetched) is upserted.
 # signatures (dedupe's MinHash fingerprints, so later runs join earlier clusters) is upserted.
+# runs (one row per run, stage and source: counts as JSON, incl. clean's removals by reason)
+# keeps every run: a rerun adds its rows beside the earlier runs' rows.
 MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace", "raw_pages": "upsert",
-                        "signatures": "upsert"}
+                        "signatures": "upsert", "runs": "upsert"}

@@ -42,6 +42,7 @@ def q(lake: Path, sql: str) -> list[tuple]:
     sql = sql.replace("{articles}", f"read_parquet('{lake}/articles/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{fetch_log}", f"read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{raw_pages}", f"read_parquet('{lake}/raw_pages/*/*/*.parquet', hive_partitioning=true)")
+    sql = sql.replace("{runs}", f"read_parquet('{lake}/runs/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{rejects}", f"read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning=true)")
     return duckdb.connect().execute(sql).fetchall()
 
@@ -105,6 +106,11 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
                    ("page", "skipped_known", 19)]
     assert q(lake, "SELECT article_id, content_hash, dup_cluster_id, is_canonical FROM {articles} ORDER BY 1") == before
     assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(first.run_id,)]  # kept, not rewritten
+    # runs keeps one row per run, stage and source; clean's removals are counted by reason
+    assert q(lake, "SELECT count(DISTINCT run_id), count(*) FROM {runs}") == [(2, 24)]
+    removed = q(lake, "SELECT counts->>'$.removed.repeated', counts->>'$.removed.copyright' FROM {runs} "
+                      f"WHERE run_id = '{first.run_id}' AND source = 'hanbit' AND stage = 'clean'")
+    assert removed == [("10", "7")]  # the seed-style pages' second pass, one copyright line per page
 
     third = dag.test(logical_date=logical, run_conf={"date": "2024-06-27", "force_refetch": True})
     assert third.state == "success"

@@ -2,7 +2,13 @@ import json
 
 from newsflow.clean import clean_paragraphs, normalize_text
 
-P = [f"{i}번째 문단입니다. 산업통상자원부는 반도체 공급망 협력을 강화하기로 했다고 밝혔다." for i in range(1, 8)]
+P = ["산업통상자원부는 26일 워싱턴에서 한·미·일 산업장관회의를 열었다고 밝혔다.",
+     "3국 장관은 반도체와 배터리 공급망 협력을 강화하는 공동선언문을 채택했다.",
+     "회의는 지난해 정상회의에서 정례화에 합의한 데 따라 처음 개최됐다.",
+     "장관들은 핵심광물 수출통제에 대한 우려를 공유하고 긴밀히 공조하기로 했다.",
+     "인공지능 등 첨단기술 공동연구와 표준 협력도 확대한다는 계획이다.",
+     "산업부 장관은 3국이 최적의 협력 파트너라고 강조했다.",
+     "3국은 회의를 매년 열고 실무급 협력도 이어가기로 했다."]
 
 
 def test_seed_shaped_page_comes_out_once_in_order_without_copyright():
@@ -39,3 +45,23 @@ def test_boilerplate_rules():
 def test_near_identical_repeats_differing_in_spacing_or_punctuation():
     out, removed = clean_paragraphs(["수출이 늘었다. 반도체 덕분이다.", "수출이  늘었다 반도체 덕분이다", "다른 문단."])
     assert out == ["수출이 늘었다. 반도체 덕분이다.", "다른 문단."] and removed == {"repeated": 1}
+
+
+def test_near_identical_repeat_with_an_edit_is_removed_but_similar_facts_stay():
+    first = "한국은행 금융통화위원회는 27일 기준금리를 연 3.50%로 동결했다고 밝혔다."
+    edited = "한국은행 금융통화위원회는 27일 기준금리를 연 3.50%로 동결했다고 발표했다."
+    jan = "1월 수출은 전년 같은 달보다 5.2% 늘어난 500억달러로 집계됐다."
+    feb = "2월 수출은 전년 같은 달보다 3.1% 줄어든 480억달러로 집계됐다."
+    out, removed = clean_paragraphs([first, jan, feb, edited])
+    assert out == [first, jan, feb] and removed == {"near_repeat": 1}
+
+
+def test_lines_repeating_across_a_sources_pages_are_learned_and_removed():
+    from newsflow.clean import repeated_lines
+
+    slogan = "대한민국 경제의 내일을 여는 정론지 한빛경제가 함께합니다"
+    pages = [[f"기사 {i}의 첫 문단은 모두 다르다.", slogan] for i in range(10)]
+    lines = repeated_lines(pages)
+    out, removed = clean_paragraphs(["오늘의 새 기사 본문이다.", slogan], source_lines=lines)
+    assert out == ["오늘의 새 기사 본문이다."] and removed == {"source_repeated_line": 1}
+    assert repeated_lines(pages[:3]) == frozenset()  # too few pages to learn from
