@@ -19,17 +19,24 @@ from newsflow.models import Article
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # (reason, pattern, max paragraph length the rule applies to)
+# Boilerplate rules for our five languages (and the English conventions of wire copy):
+# (reason, pattern, longest paragraph the rule may remove). Sources add their own
+# patterns in their profile (``profile.boilerplate``).
 RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("copyright", re.compile(r"무단\s*전재|재배포\s*금지|저작권자|ⓒ|©|\(c\)\s*\d{4}|copyright|all rights reserved"
-                             r"|版权所有|著作権|無断転載|bản quyền", re.I), 200),
+                             r"|版权所有|版權所有|未经授权.{0,6}转载|著作権|無断転載|無断複製|bản quyền|cấm sao chép", re.I), 200),
     ("byline", re.compile(rf"^\s*\(?[^()\n]{{0,20}}=?\)?\s*[가-힣]{{2,4}}\s*(?:기자|특파원|선임기자|객원기자)\s*(?:{_EMAIL})?\s*$"
-                          rf"|{_EMAIL}|^\s*by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){{0,3}}\s*$", re.I), 120),
+                          rf"|{_EMAIL}|^\s*by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){{0,3}}\s*$"
+                          r"|^\s*[（(]\s*(?:责任编辑|责编|編集|编辑|記者)\s*[：:][^）)]{1,30}[）)]\s*$"
+                          r"|^\s*\((?:Reporting|Writing|Editing|Additional reporting) by [^)]{3,200}\)\s*$", re.I), 240),
     ("photo_caption", re.compile(r"^\s*▲|/\s*\S+\s*(?:DB|제공)\s*$|^\s*[\[(<]?\s*(?:사진|그래픽|자료|영상|Photo|Image|Graphic)\s*[=:／/]"
-                                 r"|\[(?:사진|그래픽|Photo|Image)\s*[=:][^\]]*\]\s*$|^\s*\[[^\]]{1,60}\]\s*$", re.I), 150),
+                                 r"|\[(?:사진|그래픽|Photo|Image)\s*[=:][^\]]*\]\s*$|^\s*\[[^\]]{1,60}\]\s*$"
+                                 r"|^\s*[【\[]\s*写真\s*[】\]]|^\s*[（(]\s*写真\s*[：:]|^\s*(?:图|圖)\s*[：:]|^\s*Ảnh\s*:", re.I), 150),
     ("related", re.compile(r"^\s*(?:▶|☞|■\s*관련|관련\s*기사|관련기사|Related\s*(?:articles?|stories|news)?\s*:|Read more\s*:|"
-                           r"See also\s*:)", re.I), 200),
+                           r"See also\s*:|関連記事|相关阅读|相關閱讀|延伸阅读|Xem thêm\s*:|Tin liên quan)", re.I), 200),
     ("subscribe", re.compile(r"구독\s*(?:하기|신청)|구독하세요|네이버\s*(?:뉴스)?\s*에서|카카오톡\s*(?:채널|제보)|"
-                             r"기사\s*제보|subscribe\s+(?:to|now)|sign up for", re.I), 120),
+                             r"기사\s*제보|subscribe\s+(?:to|now)|sign up for|click here to|扫码关注|关注我们|"
+                             r"ニュースレター登録|Đăng ký nhận", re.I), 120),
 ]
 
 

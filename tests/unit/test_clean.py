@@ -65,3 +65,13 @@ def test_lines_repeating_across_a_sources_pages_are_learned_and_removed():
     out, removed = clean_paragraphs(["오늘의 새 기사 본문이다.", slogan], source_lines=lines)
     assert out == ["오늘의 새 기사 본문이다."] and removed == {"source_repeated_line": 1}
     assert repeated_lines(pages[:3]) == frozenset()  # too few pages to learn from
+
+
+def test_boilerplate_rules_in_the_other_languages():
+    body = "日本銀行は政策金利を据え置いた。市場はこれを予想していた。"
+    lines = [body, "【写真】記者会見する植田総裁", "関連記事：円安が続く", "（责任编辑：牛镛、岳弘彬）",
+             "(Reporting by Jane Doe; Editing by John Roe)", "Ảnh: Reuters", "Xem thêm: Giá vàng hôm nay",
+             "無断転載・複製を禁じます"]
+    out, removed = clean_paragraphs(lines)
+    assert out == [body]
+    assert removed == {"photo_caption": 2, "related": 2, "byline": 2, "copyright": 1}
