@@ -5,8 +5,8 @@ case-folded, letters and digits only), so spacing and punctuation do not hide a 
 
 Near: every body gets a fingerprint: the set of its character 5-grams (works for Korean and
 CJK without a tokenizer), hashed to 32 bits with numpy in one vectorised pass, and a
-64-value MinHash signature of that set (multiply-shift hashing, numpy). Signatures go into a
-datasketch ``MinHashLSH`` index (threshold 0.3: generous candidates); each candidate pair is
+64-value MinHash signature of that set (affine permutations mod 2^32, numpy). Signatures go into a
+datasketch ``MinHashLSH`` index (threshold 0.4: generous candidates); each candidate pair is
 verified on the signatures: estimated Jaccard >= ``JACCARD`` (light edits, boilerplate), or
 estimated containment of the smaller set in the larger >= ``CONTAINMENT`` (a lead-only
 copy: a story that is the first part of another). Verified pairs join with union-find.
@@ -21,26 +21,28 @@ so reruns give the same ids.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import unicodedata
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from newsflow.clean import paragraph_key
 from newsflow.models import Article
 
 SHINGLE = 5
 NUM_PERM = 64
-LSH_THRESHOLD = 0.3  # recall-oriented candidate generation; pairs are verified afterwards
+LSH_THRESHOLD = 0.4  # candidate generation (16 bands x 4 rows); pairs are verified afterwards
 JACCARD = 0.5
 CONTAINMENT = 0.8
 MIN_SHINGLES = 30  # bodies with fewer distinct 5-grams are matched exactly only
 _RNG = np.random.RandomState(20240627)
-_A = (_RNG.randint(1, 2**31 - 1, size=NUM_PERM).astype(np.uint64) << np.uint64(32)) | \
-    _RNG.randint(1, 2**31 - 1, size=NUM_PERM).astype(np.uint64) | np.uint64(1)
-_B = _RNG.randint(0, 2**31 - 1, size=NUM_PERM).astype(np.uint64)
+_A = _RNG.randint(1, 2**31 - 1, size=NUM_PERM).astype(np.uint32) * np.uint32(2) + np.uint32(1)  # odd
+_B = _RNG.randint(0, 2**31 - 1, size=NUM_PERM).astype(np.uint32)
 _P = np.uint64(1_000_003)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
@@ -63,30 +65,64 @@ class Fingerprint:
     size: int  # distinct 5-grams
 
 
+def _alnum_table() -> np.ndarray:
+    """For every BMP code point: is it a letter or digit (what ``paragraph_key`` keeps)?"""
+    table = np.zeros(0x10000, dtype=bool)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        table[cp] = ch.isalnum()
+    return table
+
+
+_ALNUM = _alnum_table()
+_NEWLINE = np.uint32(10)
+
+
+def _key_codes(paragraphs: tuple[str, ...] | list[str]) -> np.ndarray:
+    """The body's comparison keys (NFKC, case-folded, letters and digits) as UTF-32 code points,
+    paragraphs separated by newlines: ``paragraph_key`` for a whole body in one numpy pass."""
+    text = unicodedata.normalize("NFKC", "\n".join(paragraphs)).casefold()
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    keep = np.ones(len(codes), dtype=bool)
+    bmp = codes < 0x10000
+    keep[bmp] = _ALNUM[codes[bmp]]
+    keep |= codes == _NEWLINE
+    if not bmp.all():  # astral characters (rare): ask Python
+        for i in np.nonzero(~bmp)[0]:
+            keep[i] = chr(int(codes[i])).isalnum()
+    return codes[keep]
+
+
 def content_hash(paragraphs: tuple[str, ...] | list[str]) -> str:
-    return hashlib.sha256("\n".join(paragraph_key(p) for p in paragraphs).encode("utf-8")).hexdigest()
+    """SHA-256 of the paragraphs' comparison keys (UTF-32, newline-separated)."""
+    return hashlib.sha256(_key_codes(paragraphs).tobytes()).hexdigest()
 
 
 def fingerprint(paragraphs: tuple[str, ...] | list[str]) -> Fingerprint:
     """MinHash signature and size of the body's set of character 5-grams."""
-    text = "".join(paragraph_key(p) for p in paragraphs)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return _fingerprint_codes(_key_codes(paragraphs))
+
+
+def _fingerprint_codes(key_codes: np.ndarray) -> Fingerprint:
+    codes = key_codes[key_codes != _NEWLINE].astype(np.uint64)
     n = len(codes) - SHINGLE + 1
     if n <= 0:
         return Fingerprint(np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32), 0)
     h = codes[:n].copy()
     for k in range(1, SHINGLE):
         h = h * _P + codes[k:k + n]
-    h = np.unique(((h ^ (h >> np.uint64(29))) * _MIX) >> np.uint64(32))  # 32-bit shingle hashes
-    sig = ((h[None, :] * _A[:, None] + _B[:, None]) >> np.uint64(32)).min(axis=1).astype(np.uint32)
-    return Fingerprint(sig, int(len(h)))
+    h = np.sort((((h ^ (h >> np.uint64(29))) * _MIX) >> np.uint64(32)).astype(np.uint32))  # 32-bit hashes
+    size = 1 + int(np.count_nonzero(h[1:] != h[:-1]))  # distinct 5-grams
+    # NUM_PERM permutations h -> a*h + b (mod 2^32, a odd) of the well-mixed shingle hashes
+    sig = (h[None, :] * _A[:, None] + _B[:, None]).min(axis=1)
+    return Fingerprint(sig, size)
 
 
 def similar(a: Fingerprint, b: Fingerprint) -> bool:
     """Near-duplicates: high estimated Jaccard, or the smaller set (almost) inside the larger."""
     if a.size < MIN_SHINGLES or b.size < MIN_SHINGLES:
         return False
-    j = float(np.mean(a.signature == b.signature))
+    j = np.count_nonzero(a.signature == b.signature) / NUM_PERM
     if j >= JACCARD:
         return True
     small = min(a.size, b.size)
@@ -111,6 +147,30 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+PARALLEL_FROM = 5000  # batches this large are prepared on every core
+
+
+def _prepare(paragraphs: tuple[str, ...]) -> tuple[str, Fingerprint]:
+    codes = _key_codes(paragraphs)
+    return hashlib.sha256(codes.tobytes()).hexdigest(), _fingerprint_codes(codes)
+
+
+def _prepare_batch(batch: list[tuple[str, ...]]) -> list[tuple[str, bytes, int]]:
+    return [(h, fp.signature.tobytes(), fp.size) for h, fp in map(_prepare, batch)]
+
+
+def _prepared(articles: list[Article]) -> list[tuple[str, Fingerprint]]:
+    """(content hash, fingerprint) per article; the CPU-bound part, spread over processes."""
+    workers = os.cpu_count() or 1
+    if len(articles) < PARALLEL_FROM or workers < 2:
+        return [_prepare(a.paragraphs) for a in articles]
+    chunk = 2000
+    batches = [[a.paragraphs for a in articles[i:i + chunk]] for i in range(0, len(articles), chunk)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = [r for batch in pool.map(_prepare_batch, batches) for r in batch]
+    return [(h, Fingerprint(np.frombuffer(sig, dtype=np.uint32), size)) for h, sig, size in results]
+
+
 def _lean(sig: np.ndarray) -> LeanMinHash:
     return LeanMinHash(seed=1, hashvalues=sig, scheme="affine32")
 
@@ -119,7 +179,8 @@ def dedupe(articles: list[Article], source_order: list[str], history: list[Known
            ) -> list[Article]:
     """Set ``content_hash``, ``dup_cluster_id`` and ``is_canonical`` on every article."""
     rank = {s: i for i, s in enumerate(source_order)}
-    hashed = [replace(a, content_hash=a.content_hash or content_hash(a.paragraphs)) for a in articles]
+    prepared = _prepared(articles)
+    hashed = [replace(a, content_hash=a.content_hash or h) for a, (h, _) in zip(articles, prepared)]
     ids = {a.article_id for a in hashed}
     uf = _UnionFind()
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
@@ -149,10 +210,8 @@ def dedupe(articles: list[Article], source_order: list[str], history: list[Known
         known[key] = k
         fp = Fingerprint(np.frombuffer(k.signature, dtype="<u4"), k.shingles) if k.signature else None
         add(key, k.content_hash, fp)
-    fingerprints = {}
-    for a in hashed:
-        fingerprints[a.article_id] = fingerprint(a.paragraphs)
-        add(a.article_id, a.content_hash, fingerprints[a.article_id])
+    for a, (_, fp) in zip(hashed, prepared):
+        add(a.article_id, a.content_hash, fp)
 
     groups: dict[str, list[str]] = defaultdict(list)
     for key in list(known) + [a.article_id for a in hashed]:
