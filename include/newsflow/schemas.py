@@ -25,7 +25,8 @@ TABLES: dict[str, pa.Schema] = {
         ("date_source", pa.string()), ("title_source", pa.string()),
         ("encoding", pa.string()), ("encoding_source", pa.string()), ("edition_group", pa.string()),
         ("char_count", pa.int32()), ("content_hash", pa.string()), ("dup_cluster_id", pa.string()),
-        ("is_canonical", pa.bool_()), ("keywords", _STR_LIST), ("extractor_version", pa.string()),
+        ("is_canonical", pa.bool_()), ("keywords", _STR_LIST), ("clean_removed", pa.string()),
+        ("extractor_version", pa.string()),
         ("run_id", pa.string()), ("schema_version", pa.int16()),
     ]),
     "fetch_log": pa.schema([

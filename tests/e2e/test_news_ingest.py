@@ -111,6 +111,8 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     removed = q(lake, "SELECT counts->>'$.removed.repeated', counts->>'$.removed.copyright' FROM {runs} "
                       f"WHERE run_id = '{first.run_id}' AND source = 'hanbit' AND stage = 'clean'")
     assert removed == [("10", "7")]  # the seed-style pages' second pass, one copyright line per page
+    per_article = q(lake, "SELECT sum((clean_removed->>'$.repeated')::INT) FROM {articles} WHERE source = 'hanbit'")
+    assert per_article == [(10,)]  # and per article, in articles.clean_removed
 
     third = dag.test(logical_date=logical, run_conf={"date": "2024-06-27", "force_refetch": True})
     assert third.state == "success"
