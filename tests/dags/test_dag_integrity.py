@@ -43,7 +43,7 @@ def test_news_ingest_shape(dagbag):
     assert fetch.retries >= 3 and fetch.retry_exponential_backoff
     publish = dag.get_task("publish")
     assert {o.name for o in publish.outlets} == {"newsflow.articles", "newsflow.fetch_log", "newsflow.rejects",
-                                               "newsflow.raw_pages", "newsflow.signatures"}
+                                               "newsflow.raw_pages", "newsflow.signatures", "newsflow.runs"}
     assert dag.get_task("quality_check").upstream_task_ids == {"publish"}
 
 

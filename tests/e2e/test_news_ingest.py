@@ -89,7 +89,7 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     assert first.state == "success"
     check_lake(lake)
     assert asset_events(first.run_id) == ["newsflow.articles", "newsflow.fetch_log", "newsflow.raw_pages",
-                                          "newsflow.rejects", "newsflow.signatures"]
+                                          "newsflow.rejects", "newsflow.runs", "newsflow.signatures"]
     # the replay zone keeps the bytes of every feed and page fetched (the 404 has none)
     assert q(lake, "SELECT kind, count(*) FROM {raw_pages} WHERE octet_length(body) > 0 GROUP BY 1 ORDER BY 1") == [
         ("feed", 4), ("page", 20)]
