@@ -175,9 +175,11 @@ def _lean(sig: np.ndarray) -> LeanMinHash:
     return LeanMinHash(seed=1, hashvalues=sig, scheme="affine32")
 
 
-def dedupe(articles: list[Article], source_order: list[str], history: list[Known] = ()
-           ) -> list[Article]:
-    """Set ``content_hash``, ``dup_cluster_id`` and ``is_canonical`` on every article."""
+def dedupe(articles: list[Article], source_order: list[str], history: list[Known] = (),
+           fingerprints: dict[str, Fingerprint] | None = None) -> list[Article]:
+    """Set ``content_hash``, ``dup_cluster_id`` and ``is_canonical`` on every article.
+
+    ``fingerprints``, if given, receives each article's fingerprint (for ``signature_row``)."""
     rank = {s: i for i, s in enumerate(source_order)}
     prepared = _prepared(articles)
     hashed = [replace(a, content_hash=a.content_hash or h) for a, (h, _) in zip(articles, prepared)]
@@ -212,6 +214,8 @@ def dedupe(articles: list[Article], source_order: list[str], history: list[Known
         add(key, k.content_hash, fp)
     for a, (_, fp) in zip(hashed, prepared):
         add(a.article_id, a.content_hash, fp)
+        if fingerprints is not None:
+            fingerprints[a.article_id] = fp
 
     groups: dict[str, list[str]] = defaultdict(list)
     for key in list(known) + [a.article_id for a in hashed]:
@@ -235,9 +239,9 @@ def dedupe(articles: list[Article], source_order: list[str], history: list[Known
     return [out[a.article_id] for a in hashed]
 
 
-def signature_row(a: Article) -> dict:
+def signature_row(a: Article, fp: Fingerprint | None = None) -> dict:
     """What the ``signatures`` table keeps of a published article."""
-    fp = fingerprint(a.paragraphs)
+    fp = fp if fp is not None else fingerprint(a.paragraphs)
     return {"article_id": a.article_id, "source": a.source, "content_hash": a.content_hash,
             "dup_cluster_id": a.dup_cluster_id, "published_at": a.published_at,
             "signature": fp.signature.astype("<u4").tobytes(), "shingles": fp.size}

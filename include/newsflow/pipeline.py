@@ -304,12 +304,15 @@ def finalize(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     articles = [article_from_row(r) for j in jobs for n in j["sources"] for r in lake.read_rows(j["parsed"][n])]
     cols = ["article_id", "content_hash", "published_at", "dup_cluster_id", "signature", "shingles"]
     history = [Known(**h) for h in lake.read_table("signatures", cols).to_pylist() if h["content_hash"]]
-    final = [extract(a) for a in dedupe(articles, first["all_sources"] + [ADHOC], history)]
+    prints: dict = {}
+    final = [extract(a) for a in dedupe(articles, first["all_sources"] + [ADHOC], history, prints)]
     path = lake.staging(first["run_id"], "final", "articles.parquet")
     lake.write_rows(path, [article_to_row(a) for a in final])
+    sig_path = lake.write_rows(lake.staging(first["run_id"], "final", "signatures.parquet"),
+                               [signature_row(a, prints.get(a.article_id)) for a in final])
     per_source = {n: j["counts"][n] for j in jobs for n in j["sources"]}
     return {"run_id": first["run_id"], "lake": first["lake"], "date": first["date"], "sources": names,
-            "articles": path, "fetch_log": [j["fetch_log"][n] for j in jobs for n in j["sources"]],
+            "articles": path, "signatures": sig_path, "fetch_log": [j["fetch_log"][n] for j in jobs for n in j["sources"]],
             "raw_pages": [j["raw_pages"][n] for j in jobs for n in j["sources"]],
             "rejects": [p for j in jobs for n in j["sources"] for p in j["rejects"][n]],
             "counts": {"articles": len(final), "duplicates": sum(1 for a in final if not a.is_canonical),
@@ -328,7 +331,7 @@ def publish(summary: dict[str, Any]) -> dict[str, Any]:
     logs = [r for p in summary["fetch_log"] for r in lake.read_rows(p)]
     rejects = [r for p in summary["rejects"] for r in lake.read_rows(p)]
     raw_pages = [r for p in summary.get("raw_pages", []) for r in lake.read_rows(p)]
-    signatures = [{**signature_row(a), "source": a.source} for a in map(article_from_row, lake.read_rows(summary["articles"]))]
+    signatures = lake.read_rows(summary["signatures"])
     runs = []
     for src, counts in summary["counts"].get("per_source", {}).items():
         c = dict(counts)
