@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import time
 from collections import OrderedDict, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 from newsflow.decode import decode_html
-from newsflow.http import HostGate, HttpResult, host_key
+from newsflow.http import HostGate, HttpResult
 from newsflow.models import Candidate, FetchLog, RawPage
+from newsflow.urls import host_of
 
 log = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -62,7 +63,7 @@ class _HostQueues:
         self.client = client
         self.queues: OrderedDict[str, deque[Candidate]] = OrderedDict()
         for c in candidates:
-            self.queues.setdefault(host_key(c.url), deque()).append(c)
+            self.queues.setdefault(host_of(c.url), deque()).append(c)
         self.taken: dict[str, int] = {h: 0 for h in self.queues}
         self.cond = threading.Condition()
 
@@ -90,7 +91,7 @@ class _HostQueues:
 
     def done(self, url: str) -> None:
         with self.cond:
-            self.taken[host_key(url)] -= 1
+            self.taken[host_of(url)] -= 1
             self.cond.notify_all()
 
 
@@ -126,7 +127,7 @@ def fetch(candidates: list[Candidate], client: Client, validators: dict[str, dic
     # afterwards the scheduler sees every host's true next start
     robots = getattr(client, "robots", None)
     if robots is not None and getattr(getattr(client, "settings", None), "respect_robots", False):
-        firsts = list({host_key(c.url): c.url for c in candidates}.values())
+        firsts = list({host_of(c.url): c.url for c in candidates}.values())
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(firsts))), thread_name_prefix="robots") as pool:
             list(pool.map(robots, firsts))
 

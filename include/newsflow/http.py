@@ -32,6 +32,7 @@ import requests
 from protego import Protego
 
 from newsflow.config import HttpSettings
+from newsflow.urls import host_of
 
 log = logging.getLogger(__name__)
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -129,12 +130,6 @@ class HostGate:
             self.sem.release()
 
 
-def host_key(url: str) -> str:
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
-    return f"{(parts.hostname or '').lower()}:{port}"
-
-
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -175,7 +170,7 @@ class HttpClient:
 
     # -- per-host state -------------------------------------------------------------------
     def gate(self, url: str) -> HostGate:
-        key = host_key(url)
+        key = host_of(url)
         with self._lock:
             if key not in self._gates:
                 host = key.rsplit(":", 1)[0]
@@ -203,7 +198,7 @@ class HttpClient:
 
     def robots(self, url: str) -> Protego | bool:
         """The host's rules: a parser, True (allow all) or False (disallow all)."""
-        key = host_key(url)
+        key = host_of(url)
         with self._lock:
             lock = self._robots_locks.setdefault(key, threading.Lock())
         with lock:
@@ -254,9 +249,9 @@ class HttpClient:
             try:
                 self.check_address(current)
                 if robots and not self.allowed(current):
-                    if self._robots.get(host_key(current)) is False:
+                    if self._robots.get(host_of(current)) is False:
                         return result(None, {}, b"", "robots_unavailable",
-                                      f"robots.txt of {host_key(current)} could not be fetched (server error or "
+                                      f"robots.txt of {host_of(current)} could not be fetched (server error or "
                                       "unreachable), so the host is not crawled this run (RFC 9309)")
                     return result(None, {}, b"", "disallowed_robots", f"robots.txt disallows {current}")
                 attempts += 1

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +97,3 @@ class Article:
     @property
     def body(self) -> str:
         return "\n".join(self.paragraphs)
-
-
-def to_dict(record: Any) -> dict[str, Any]:
-    d = asdict(record)
-    for f in fields(record):
-        if isinstance(d[f.name], tuple):
-            d[f.name] = list(d[f.name])
-    return d

@@ -13,8 +13,8 @@ import logging
 import re
 import time
 from dataclasses import asdict
-from functools import partial
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
