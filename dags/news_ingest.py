@@ -22,7 +22,8 @@ from airflow.sdk import Asset, CronTriggerTimetable, Param, dag, get_current_con
 PROJECT = Path(__file__).resolve().parents[1]
 LAKE = os.environ.get("NEWSFLOW_LAKE") or str(PROJECT / "data" / "lake")
 SOURCES_FILE = os.environ.get("NEWSFLOW_SOURCES") or str(PROJECT / "include" / "sources.yaml")
-TABLES = ("articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs")
+TABLES = ("articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
+          "entities", "quotes", "dates", "numbers", "keywords", "terms")
 # An Airflow pool caps concurrent fetch tasks across all runs (create it with `make airflow-db`).
 FETCH_POOL = os.environ.get("NEWSFLOW_FETCH_POOL", "newsflow_fetch")
 ASSETS = [Asset(name=f"newsflow.{t}", uri=f"file://{LAKE.removeprefix('file://')}/{t}") if "://" not in LAKE

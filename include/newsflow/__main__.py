@@ -1,4 +1,4 @@
-"""Command line: ``python -m newsflow {run,parse,summary,serve-sample}``."""
+"""Command line: ``python -m newsflow {run,parse,dedupe,analyze,summary,serve-sample}``."""
 
 from __future__ import annotations
 
@@ -84,6 +84,56 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
     return 2 if errors else 0
 
 
+def _analyze_file(path: Path) -> dict:
+    from newsflow.extract.registry import analyze, doc_from_json, to_gold_schema
+
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from exc
+    doc = doc_from_json(obj, str(path))
+    return to_gold_schema(doc, analyze(doc), obj)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from newsflow.extract.registry import load_registry
+
+    load_registry()  # a broken extractors.yaml fails here, before any file
+    if args.dir:
+        if not args.out:
+            raise ConfigError("analyze --dir needs --out OUT (a folder for the <name>.json files)")
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        files = sorted(p for p in Path(args.dir).glob("*.json"))
+        if not files:
+            raise ConfigError(f"{args.dir}: no *.json files to analyze")
+        started, failed = time.monotonic(), 0
+        for i, f in enumerate(files, 1):
+            try:
+                data = _analyze_file(f)
+            except ValueError as exc:
+                print(f"newsflow: error: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            (out / f.name).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            if i % 50 == 0:
+                print(f"analyzed {i}/{len(files)}", file=sys.stderr)
+        secs = time.monotonic() - started
+        print(f"analyzed {len(files) - failed} of {len(files)} files into {out} in {secs:.1f}s", file=sys.stderr)
+        return 2 if failed else 0
+    if not args.article:
+        raise ConfigError("analyze needs ARTICLE.json, or --dir IN --out OUT")
+    path = Path(args.article)
+    if not path.is_file():
+        raise ConfigError(f"{path} is not a file")
+    try:
+        data = _analyze_file(path)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from newsflow.report import summary
 
@@ -133,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("dedupe", help="cluster near-duplicate articles: prints url<TAB>cluster_id per line")
     d.add_argument("articles", help="JSON lines with url, title, body, published, source")
     d.set_defaults(func=cmd_dedupe)
+
+    an = sub.add_parser("analyze", help="extract entities, quotes, dates, numbers, keywords from article JSON")
+    an.add_argument("article", nargs="?", help="ARTICLE.json: an object with lang, published, title, body")
+    an.add_argument("--dir", help="analyze every IN/<name>.json into OUT/<name>.json")
+    an.add_argument("--out")
+    an.set_defaults(func=cmd_analyze)
 
     s = sub.add_parser("summary", help="print what the lake holds (DuckDB)")
     s.add_argument("--lake", default=default_lake())

@@ -107,8 +107,9 @@ class Lake:
         return counts
 
     def read_table(self, table: str, columns: list[str] | None = None, sources: list[str] | None = None,
-                   day: str | None = None, urls: list[str] | None = None) -> pa.Table:
-        """A published table (partition keys included), optionally only some sources/one date."""
+                   day: str | None = None, urls: list[str] | None = None, since: str | None = None) -> pa.Table:
+        """A published table (partition keys included), optionally only some sources, one date
+        or the dates from ``since`` on. Columns a table gained later read as null in older files."""
         import pyarrow.dataset as ds
 
         base = self.path(table)
@@ -117,11 +118,13 @@ class Lake:
             empty = pa.unify_schemas([TABLES[table], part_schema]).empty_table()
             return empty.select(columns) if columns else empty
         dataset = ds.dataset(base, filesystem=self.fs, format="parquet", exclude_invalid_files=True,
+                             schema=pa.unify_schemas([TABLES[table], part_schema]),
                              partitioning=ds.partitioning(part_schema, flavor="hive"))
         expr = None
         if sources is not None:
             expr = ds.field("source").isin(sources)
         for extra in ([ds.field("date") == day] if day is not None else []) + \
+                ([ds.field("date") >= since] if since is not None else []) + \
                 ([ds.field("url").isin(urls)] if urls is not None else []):
             expr = extra if expr is None else expr & extra
         return dataset.to_table(columns=columns, filter=expr)

@@ -92,6 +92,7 @@ class Article:
     dup_cluster_id: str | None = None
     is_canonical: bool = True
     keywords: tuple[str, ...] = ()
+    lang_confidence: float | None = None
     clean_removed: dict[str, int] = field(default_factory=dict)
 
     @property

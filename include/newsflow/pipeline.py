@@ -12,7 +12,8 @@ import json
 import logging
 import re
 import time
-from dataclasses import asdict
+from collections import Counter, defaultdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -23,7 +24,6 @@ from newsflow.clean import clean, clean_paragraphs, repeated_lines
 from newsflow.config import ConfigError, Feed, Source, SourcesFile, load_sources
 from newsflow.dedupe import Known, dedupe, signature_row
 from newsflow.discover import discover
-from newsflow.extract import extract
 from newsflow.fetch import fetch, log_row
 from newsflow.http import HostPolicy, HttpClient
 from newsflow.lake import Lake, dumps, group_by_source
@@ -294,6 +294,80 @@ def dedupe_records(records: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 # -- across sources: dedupe, extract, publish ---------------------------------------------------
+DF_DAYS = 90  # keyword document frequencies come from the last 90 days of the lake's terms
+
+
+def _granularity(normalized: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", normalized):
+        return "day"
+    if re.fullmatch(r"\d{4}-\d{2}", normalized):
+        return "month"
+    return {"Q": "quarter", "H": "half"}.get(normalized[5:6], "year")
+
+
+def extract_articles(articles: list[Article], lake: Lake, day: str, run_id: str = ""
+                     ) -> tuple[list[Article], dict[str, list[dict[str, Any]]]]:
+    """Run the registry's extractors over every article. Returns the articles with lang,
+    lang_confidence and keywords set, and rows for the fact tables and ``terms``."""
+    from newsflow.extract.base import Doc
+    from newsflow.extract.keywords import candidate_terms
+    from newsflow.extract.language import language_with_confidence
+    from newsflow.extract.registry import analyze, load_registry, versions
+
+    extractors = load_registry()
+    stamp = versions(extractors)
+    docs, terms_rows = [], []
+    batch_df: dict[str, Counter] = defaultdict(Counter)
+    for a in articles:
+        lang, conf = language_with_confidence(a.body, hint=a.lang)
+        published = a.published_date or (date.fromisoformat(a.published_local[:10]) if a.published_local else None)
+        doc = Doc(body=a.body, lang=lang or "", published=published, title=a.title, article_id=a.article_id)
+        doc.cache["confidence"] = conf
+        terms = candidate_terms(doc, []) if a.body else set()
+        batch_df[doc.lang].update(terms)
+        terms_rows += [{"article_id": a.article_id, "source": a.source, "lang": doc.lang, "term": t} for t in terms]
+        docs.append(doc)
+    since = (date.fromisoformat(day) - timedelta(days=DF_DAYS)).isoformat()
+    hist = lake.read_table("terms", ["article_id", "lang", "term"], since=since)
+    mine = {a.article_id for a in articles}
+    hist_df: dict[str, Counter] = defaultdict(Counter)
+    hist_docs: dict[str, set] = defaultdict(set)
+    for aid, lang, term in zip(*(hist.column(c).to_pylist() for c in ("article_id", "lang", "term"))):
+        if aid not in mine:
+            hist_df[lang][term] += 1
+            hist_docs[lang].add(aid)
+    langs = Counter(d.lang for d in docs)
+    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in ("entities", "quotes", "dates", "numbers", "keywords")}
+    tables["terms"] = terms_rows
+    out = []
+    for a, doc in zip(articles, docs):
+        df = hist_df[doc.lang].copy()
+        df.update(batch_df[doc.lang])
+        doc.df, doc.n_docs = df, len(hist_docs[doc.lang]) + langs[doc.lang]
+        found = analyze(doc, extractors) if a.body else {}
+        base = {"article_id": a.article_id, "source": a.source, "extractors": stamp}
+        for i, e in enumerate(found.get("entities", [])):
+            tables["entities"].append({**base, "idx": i, "type": e["type"], "canonical": e["canonical"],
+                                       "text": e["text"], "role": e.get("role"), "aliases": e.get("aliases", []),
+                                       "start": e["start"], "end": e["end"], "mentions": len(e.get("mentions", []))})
+        for i, q in enumerate(found.get("quotes", [])):
+            tables["quotes"].append({**base, "idx": i, **{k: q.get(k) for k in (
+                "speaker", "speaker_type", "text", "start", "end", "attribution")}})
+        for i, d in enumerate(found.get("dates", [])):
+            tables["dates"].append({**base, "idx": i, "text": d["text"], "normalized": d["normalized"],
+                                    "granularity": _granularity(d["normalized"]), "start": d["start"], "end": d["end"]})
+        for i, n in enumerate(found.get("numbers", [])):
+            tables["numbers"].append({**base, "idx": i, "text": n["text"], "value": float(n["value"]),
+                                      "unit": n["unit"], "kind": n.get("kind"), "start": n["start"], "end": n["end"]})
+        for i, k in enumerate(found.get("keywords", [])):
+            tables["keywords"].append({**base, "idx": i, "term": k["text"], "score": k.get("score")})
+        lang_row = (found.get("language") or [{}])[0]
+        out.append(replace(a, lang=lang_row.get("lang") or doc.lang or a.lang,
+                           lang_confidence=lang_row.get("confidence", doc.cache["confidence"]),
+                           keywords=tuple(k["text"] for k in found.get("keywords", []))))
+    return out, tables
+
+
 def finalize(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     """Dedupe across this run's sources and the lake's history, then extract."""
     if not jobs:
@@ -305,17 +379,24 @@ def finalize(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     cols = ["article_id", "content_hash", "published_at", "dup_cluster_id", "signature", "shingles"]
     history = [Known(**h) for h in lake.read_table("signatures", cols).to_pylist() if h["content_hash"]]
     prints: dict = {}
-    final = [extract(a) for a in dedupe(articles, first["all_sources"] + [ADHOC], history, prints)]
+    started = time.monotonic()
+    final, facts = extract_articles(dedupe(articles, first["all_sources"] + [ADHOC], history, prints), lake,
+                                    first["date"], first["run_id"])
+    log.info("extracted %d articles in %.1fs: %s", len(final), time.monotonic() - started,
+             {t: len(r) for t, r in facts.items()})
     path = lake.staging(first["run_id"], "final", "articles.parquet")
     lake.write_rows(path, [article_to_row(a) for a in final])
+    fact_paths = {t: lake.write_rows(lake.staging(first["run_id"], "final", f"{t}.parquet"), rows)
+                  for t, rows in facts.items()}
     sig_path = lake.write_rows(lake.staging(first["run_id"], "final", "signatures.parquet"),
                                [signature_row(a, prints.get(a.article_id)) for a in final])
     per_source = {n: j["counts"][n] for j in jobs for n in j["sources"]}
     return {"run_id": first["run_id"], "lake": first["lake"], "date": first["date"], "sources": names,
-            "articles": path, "signatures": sig_path, "fetch_log": [j["fetch_log"][n] for j in jobs for n in j["sources"]],
+            "articles": path, "signatures": sig_path, "facts": fact_paths, "fetch_log": [j["fetch_log"][n] for j in jobs for n in j["sources"]],
             "raw_pages": [j["raw_pages"][n] for j in jobs for n in j["sources"]],
             "rejects": [p for j in jobs for n in j["sources"] for p in j["rejects"][n]],
             "counts": {"articles": len(final), "duplicates": sum(1 for a in final if not a.is_canonical),
+                       "facts": {t: len(r) for t, r in facts.items() if t != "terms"},
                        "per_source": per_source}}
 
 
@@ -347,6 +428,8 @@ def publish(summary: dict[str, Any]) -> dict[str, Any]:
                      "duplicates": sum(1 for a in articles if a["source"] == src and not a["is_canonical"])})}]
     published = {
         "runs": lake.publish("runs", day, group_by_source(runs), run_id),
+        **{t: lake.publish(t, day, {**empty, **group_by_source(lake.read_rows(p))}, run_id)
+           for t, p in summary.get("facts", {}).items()},
         "raw_pages": lake.publish("raw_pages", day, {**empty, **group_by_source(raw_pages)}, run_id),
         "signatures": lake.publish("signatures", day, {**empty, **group_by_source(signatures)}, run_id),
         "articles": lake.publish("articles", day, {**empty, **group_by_source(articles)}, run_id),

@@ -26,7 +26,7 @@ TABLES: dict[str, pa.Schema] = {
         ("encoding", pa.string()), ("encoding_source", pa.string()), ("edition_group", pa.string()),
         ("char_count", pa.int32()), ("content_hash", pa.string()), ("dup_cluster_id", pa.string()),
         ("is_canonical", pa.bool_()), ("keywords", _STR_LIST), ("clean_removed", pa.string()),
-        ("extractor_version", pa.string()),
+        ("extractor_version", pa.string()), ("lang_confidence", pa.float32()),
         ("run_id", pa.string()), ("schema_version", pa.int16()),
     ]),
     "fetch_log": pa.schema([
@@ -58,14 +58,45 @@ TABLES: dict[str, pa.Schema] = {
     ]),
 }
 
+# The extraction tables: one row per fact, keyed by article_id (+ idx, its order in the
+# article), with character offsets into articles.body. They share articles' partitions.
+_I32 = pa.int32()
+_FACT_TAIL = [("extractors", pa.string()), ("run_id", pa.string()), ("schema_version", pa.int16())]
+TABLES.update({
+    "entities": pa.schema([
+        ("article_id", pa.string()), ("idx", _I32), ("type", pa.string()), ("canonical", pa.string()),
+        ("text", pa.string()), ("role", pa.string()), ("aliases", _STR_LIST), ("start", _I32), ("end", _I32),
+        ("mentions", _I32), *_FACT_TAIL]),
+    "quotes": pa.schema([
+        ("article_id", pa.string()), ("idx", _I32), ("speaker", pa.string()), ("speaker_type", pa.string()),
+        ("text", pa.string()), ("start", _I32), ("end", _I32), ("attribution", pa.string()), *_FACT_TAIL]),
+    "dates": pa.schema([
+        ("article_id", pa.string()), ("idx", _I32), ("text", pa.string()), ("normalized", pa.string()),
+        ("granularity", pa.string()), ("start", _I32), ("end", _I32), *_FACT_TAIL]),
+    "numbers": pa.schema([
+        ("article_id", pa.string()), ("idx", _I32), ("text", pa.string()), ("value", pa.float64()),
+        ("unit", pa.string()), ("kind", pa.string()), ("start", _I32), ("end", _I32), *_FACT_TAIL]),
+    "keywords": pa.schema([
+        ("article_id", pa.string()), ("idx", _I32), ("term", pa.string()), ("score", pa.float64()), *_FACT_TAIL]),
+    # every candidate term of every article: the document frequencies keyword weighting uses
+    "terms": pa.schema([
+        ("article_id", pa.string()), ("lang", pa.string()), ("term", pa.string()),
+        ("run_id", pa.string()), ("schema_version", pa.int16())]),
+})
+FACT_TABLES = ("entities", "quotes", "dates", "numbers", "keywords")
+
 # The columns that identify a row inside one partition: a rerun replaces rows with the same key.
 KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("url",), "rejects": ("url", "stage"),
-                                    "raw_pages": ("url",), "signatures": ("article_id",), "runs": ("run_id", "stage")}
+                                    "raw_pages": ("url",), "signatures": ("article_id",), "runs": ("run_id", "stage"),
+                                    **{t: ("article_id", "idx") for t in FACT_TABLES}, "terms": ("article_id", "term")}
 # How a rerun treats a partition: articles are upserted (nothing a rerun skips is lost);
 # fetch_log and rejects describe the latest run of that date, so they are replaced.
 # raw_pages (the replay zone: bytes and headers of every feed and page fetched) is upserted.
 # signatures (dedupe's MinHash fingerprints, so later runs join earlier clusters) is upserted.
 # runs (one row per run, stage and source: counts as JSON, incl. clean's removals by reason)
 # keeps every run: a rerun adds its rows beside the earlier runs' rows.
+# The fact tables and terms are upserted by article: re-extracting an article replaces all its rows
+# (the upsert drops old rows whose first key column, article_id, appears in the new rows).
 MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace", "raw_pages": "upsert",
-                        "signatures": "upsert", "runs": "upsert"}
+                        "signatures": "upsert", "runs": "upsert", **{t: "upsert" for t in FACT_TABLES},
+                        "terms": "upsert"}

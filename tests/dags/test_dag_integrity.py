@@ -42,8 +42,9 @@ def test_news_ingest_shape(dagbag):
     assert fetch.pool == "newsflow_fetch"
     assert fetch.retries >= 3 and fetch.retry_exponential_backoff
     publish = dag.get_task("publish")
-    assert {o.name for o in publish.outlets} == {"newsflow.articles", "newsflow.fetch_log", "newsflow.rejects",
-                                               "newsflow.raw_pages", "newsflow.signatures", "newsflow.runs"}
+    assert {o.name for o in publish.outlets} == {f"newsflow.{t}" for t in (
+        "articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
+        "entities", "quotes", "dates", "numbers", "keywords", "terms")}
     assert dag.get_task("quality_check").upstream_task_ids == {"publish"}
 
 

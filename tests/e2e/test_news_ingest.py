@@ -43,6 +43,8 @@ def q(lake: Path, sql: str) -> list[tuple]:
     sql = sql.replace("{fetch_log}", f"read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{raw_pages}", f"read_parquet('{lake}/raw_pages/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{runs}", f"read_parquet('{lake}/runs/*/*/*.parquet', hive_partitioning=true)")
+    for t in ("entities", "quotes", "dates", "numbers", "keywords", "terms"):
+        sql = sql.replace("{" + t + "}", f"read_parquet('{lake}/{t}/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{rejects}", f"read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning=true)")
     return duckdb.connect().execute(sql).fetchall()
 
@@ -80,6 +82,20 @@ def check_lake(lake: Path) -> None:
     # exactly one fetch_log row per URL: 4 feeds, 21 pages, 1 robots.txt (one host)
     assert q(lake, "SELECT kind, count(*), count(DISTINCT url) FROM {fetch_log} GROUP BY 1 ORDER BY 1") == [
         ("feed", 4, 4), ("page", 21, 21), ("robots", 1, 1)]
+    # extraction: every article has entities and keywords, in the articles' partitions; people
+    # come with their roles, quotes with speakers, and offsets point into articles.body
+    for t in ("entities", "keywords"):
+        assert q(lake, f"SELECT count(DISTINCT article_id) FROM {{{t}}} f JOIN {{articles}} a USING (article_id, date, source)"
+                 ) == [(19,)]
+    people = q(lake, "SELECT canonical, role FROM {entities} WHERE type = 'PERSON'")
+    assert ("홍재석", "산업통상자원부 무역안보정책관") in people and ("Jang Hyun-woo", "analyst, Kiwoom Securities") in people
+    said = q(lake, "SELECT speaker, left(text, 9) FROM {quotes}")
+    assert ("한국은행", "근원물가 상승률이") in said and ("최영석", "수출 허가 절차에") in said
+    for t in ("entities", "quotes", "dates", "numbers"):
+        assert q(lake, f"SELECT count(*) FROM {{{t}}} f JOIN {{articles}} a USING (article_id) "
+                       "WHERE substr(a.body, f.start + 1, f.\"end\" - f.start) <> f.text") == [(0,)], t
+    assert q(lake, "SELECT count(*) FROM {numbers} WHERE unit = 'KRW' AND value = 1.5e12") != [(0,)]
+    assert q(lake, "SELECT min(lang_confidence) > 0.5 FROM {articles}") == [(True,)]
 
 
 def test_news_ingest_twice_publishes_the_same_rows(env):
@@ -88,8 +104,9 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     first = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})
     assert first.state == "success"
     check_lake(lake)
-    assert asset_events(first.run_id) == ["newsflow.articles", "newsflow.fetch_log", "newsflow.raw_pages",
-                                          "newsflow.rejects", "newsflow.runs", "newsflow.signatures"]
+    assert asset_events(first.run_id) == sorted(f"newsflow.{t}" for t in (
+        "articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
+        "entities", "quotes", "dates", "numbers", "keywords", "terms"))
     # the replay zone keeps the bytes of every feed and page fetched (the 404 has none)
     assert q(lake, "SELECT kind, count(*) FROM {raw_pages} WHERE octet_length(body) > 0 GROUP BY 1 ORDER BY 1") == [
         ("feed", 4), ("page", 20)]
@@ -114,6 +131,7 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     per_article = q(lake, "SELECT sum((clean_removed->>'$.repeated')::INT) FROM {articles} WHERE source = 'hanbit'")
     assert per_article == [(10,)]  # and per article, in articles.clean_removed
 
+    facts = q(lake, "SELECT count(*) FROM {entities}")
     third = dag.test(logical_date=logical, run_conf={"date": "2024-06-27", "force_refetch": True})
     assert third.state == "success"
     check_lake(lake)
@@ -121,6 +139,9 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     assert q(lake, "SELECT outcome, count(*) FROM {fetch_log} WHERE kind = 'page' GROUP BY 1 ORDER BY 1") == [
         ("failed", 1), ("not_modified", 20)]
     assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(third.run_id,)]
+    # re-extracted articles replace their fact rows instead of adding to them
+    assert q(lake, "SELECT count(*) FROM {entities}") == facts
+    assert q(lake, "SELECT DISTINCT run_id FROM {entities}") == [(third.run_id,)]
     assert not list((lake / "_staging").glob("*/*"))  # hand-offs are cleaned up after the checks
 
 

@@ -1,9 +1,32 @@
-from datetime import UTC, datetime
+"""Language, entities, quotes, keywords, the registry and the analyze CLI, on sentences
+written for these tests (Korean and English for every extractor, plus ja/zh/vi)."""
 
-from newsflow.extract import detect_language, extract, keywords
-from newsflow.models import Article
+import json
+from datetime import date
+
+import pytest
+
+from newsflow.__main__ import main
+from newsflow.config import ConfigError
+from newsflow.extract.base import Doc, split_sentences
+from newsflow.extract.entities import find_entities, to_rows
+from newsflow.extract.gazetteer import GazetteerError, load, parse_line
+from newsflow.extract.keywords import extract_keywords
+from newsflow.extract.language import detect_language, language_with_confidence
+from newsflow.extract.quotes import extract_quotes
+from newsflow.extract.registry import analyze, doc_from_json, load_registry
 
 
+def ents(text, lang="ko"):
+    return {(e["type"], e["canonical"]): e for e in to_rows(find_entities(text, lang))}
+
+
+def quotes(text, lang="ko"):
+    doc = Doc(text, lang, date(2024, 5, 2))
+    return [(q["speaker"], q["text"]) for q in extract_quotes(doc, to_rows(find_entities(text, lang)))]
+
+
+# -- language -----------------------------------------------------------------------------------
 def test_language_by_script_for_our_five_languages():
     assert detect_language("한국은행이 기준금리를 동결했다.") == "ko"
     assert detect_language("日本銀行は金利を据え置いた。市場はこれを予想していた。") == "ja"
@@ -13,14 +36,224 @@ def test_language_by_script_for_our_five_languages():
     assert detect_language("Die Bundesbank erwartet Wachstum.", hint="de") == "de"
 
 
-def test_keywords_strip_korean_particles():
-    kws = keywords("반도체 수출이 늘었다. 반도체 수출은 반도체 업황 덕분이다. 삼성전자는 반도체 투자를 늘렸다.", "ko")
-    assert kws[0] == "반도체" and "수출" in kws
+def test_language_confidence_drops_for_mixed_text_and_is_zero_without_text():
+    assert language_with_confidence("한국은행이 기준금리를 동결했다.") == ("ko", 1.0)
+    lang, conf = language_with_confidence("KOSPI closed at 2,700 as 외국인 sold shares in Seoul trading today")
+    assert lang == "en" and 0.5 < conf < 1.0
+    assert language_with_confidence("12345 !!!") == (None, 0.0)
 
 
-def test_extract_sets_lang_and_keywords():
-    a = Article(article_id="a", url="u", canonical_url="u", source="s", title="Chip exports",
-                paragraphs=("Chip exports rose as chip prices rose.",), published_at=None,
-                fetched_at=datetime(2024, 6, 27, tzinfo=UTC), lang="ko")
-    out = extract(a)
-    assert out.lang == "en" and out.keywords[0] == "chip"
+# -- entities -------------------------------------------------------------------------------------
+def test_korean_person_with_org_and_title_and_alias_resolution():
+    text = ("기재부는 3일 정례 브리핑을 열었다. 홍민준 기재부 제1차관은 이날 세종에서 기자들과 만났다.\n"
+            "홍 차관은 \"물가 안정이 최우선\"이라고 말했다.")
+    e = ents(text)
+    person = e[("PERSON", "홍민준")]
+    assert person["role"] == "기획재정부 제1차관"
+    assert "홍 차관" in person["aliases"]
+    assert e[("ORG", "기획재정부")]["aliases"] == ["기재부"] or "기재부" in e[("ORG", "기획재정부")]["text"]
+    assert ("LOCATION", "세종") in e
+
+
+def test_korean_org_name_title_order_and_unknown_company_from_role():
+    text = "대신증권 오세린 연구원은 보고서에서 전망을 내놨다. 박지후 한결바이오 대표도 참석했다."
+    e = ents(text)
+    assert e[("PERSON", "오세린")]["role"] == "대신증권 연구원"
+    assert e[("PERSON", "박지후")]["role"] == "한결바이오 대표"
+    assert ("ORG", "대신증권") in e
+
+
+def test_foreign_name_before_country_ministry_and_title():
+    text = "재닛 옐런 미국 재무부 장관과 스즈키 슌이치 일본 재무상이 만났다."
+    e = ents(text)
+    assert e[("PERSON", "재닛 옐런")]["role"] == "미국 재무부 장관"
+    assert ("ORG", "미국 재무부") in e and ("COUNTRY", "미국") in e
+
+
+def test_country_compounds_and_the_meeting_named_after_them():
+    text = "한·미·일 외교장관회의가 열렸다. 미국과 일본 대표단이 먼저 도착했다. 한미 동맹도 논의됐다."
+    e = ents(text)
+    assert e[("COUNTRY", "한국")]["text"] == "한·미·일"
+    assert ("COUNTRY", "미국") in e and ("COUNTRY", "일본") in e
+    assert ("ORG", "한·미·일 외교장관회의") in e
+
+
+def test_ambiguous_alias_needs_a_neighbouring_place():
+    assert ("LOCATION", "경기도") not in ents("중국 경기 둔화가 수출에 부담이다.")
+    assert ("LOCATION", "경기도") in ents("경기·인천 지역 아파트값이 올랐다.")
+
+
+def test_common_words_are_not_people_and_pronouns_are_not_entities():
+    e = ents("정부 관계자는 최적의 방안을 찾겠다고 말했다. 그는 현금 대신 카드를 냈다.")
+    assert not [k for k in e if k[0] == "PERSON"]
+
+
+def test_company_descriptor_and_according_to_find_unknown_orgs():
+    e = ents("시장조사업체 카운터포인트리서치에 따르면 점유율이 올랐다. 반면 옴니스케이프에 따르면 수요는 줄었다.")
+    assert ("ORG", "카운터포인트리서치") in e
+    assert ("ORG", "옴니스케이프") in e
+
+
+def test_english_people_orgs_places():
+    text = ("Samsung Electronics said Monday it will expand its Pyeongtaek plant. \"Demand is strong,\" said "
+            "Kim Min-ji, an analyst at Hana Securities. Kim added that the Bank of Korea may cut rates.")
+    e = ents(text, "en")
+    assert e[("PERSON", "Kim Min-ji")]["role"] == "analyst, Hana Securities"
+    assert ("ORG", "Hana Securities") in e and ("ORG", "Samsung Electronics") in e
+    assert ("ORG", "Bank of Korea") in e and ("LOCATION", "Pyeongtaek") in e
+
+
+def test_japanese_chinese_vietnamese_entities():
+    ja = ents("トヨタ自動車のサトウ・ケンジ副社長は「需要は強い」と述べた。同社は米国で増産する。", "ja")
+    assert ja[("PERSON", "サトウ・ケンジ")]["role"] == "トヨタ自動車副社長"
+    assert ("COUNTRY", "米国") in ja
+    zh = ents("商务部部长王建国表示，中国将扩大对韩国的进口。", "zh")
+    assert ("PERSON", "王建国") in zh and ("COUNTRY", "韩国") in zh
+    vi = ents("Bộ trưởng Nguyễn Văn Minh cho biết Samsung Electronics sẽ mở rộng nhà máy tại Bắc Ninh.", "vi")
+    assert ("PERSON", "Nguyễn Văn Minh") in vi and ("LOCATION", "Bắc Ninh") in vi
+
+
+# -- quotes -----------------------------------------------------------------------------------------
+def test_korean_quote_patterns_and_speakers():
+    text = ("이창호 한국은행 부총재는 \"물가 경로가 예상보다 빠르다\"며 \"금리 인하는 이르다\"고 말했다.\n"
+            "그는 \"환율 변동성도 커졌다\"고 덧붙였다.\n"
+            "금융위 관계자는 \"대출 규제를 유지하겠다\"고 밝혔다.\n"
+            "이 부총재는 또 \"시장과 소통하겠다\"라고 강조했다.")
+    got = quotes(text)
+    assert got == [("이창호", "물가 경로가 예상보다 빠르다"), ("이창호", "금리 인하는 이르다"),
+                   ("이창호", "환율 변동성도 커졌다"), ("금융위원회", "대출 규제를 유지하겠다"),
+                   ("이창호", "시장과 소통하겠다")]
+
+
+def test_single_quoted_titles_are_not_quotes():
+    assert quotes("산업부는 '제2차 수출전략회의'를 열고 '반도체 특별법'을 논의했다.") == []
+
+
+def test_english_quotes_either_side_and_continuation():
+    text = ("\"Exports will recover,\" said Park Soo-ah, a director at the Ministry of Economy and Finance. "
+            "\"We expect growth next year.\"\n"
+            "Lee Dong-hoon, chief economist at KB Securities, said: \"Rates will fall.\"\n"
+            "\"It is too early,\" Park said.")
+    got = quotes(text, "en")
+    assert got == [("Park Soo-ah", "Exports will recover,"), ("Park Soo-ah", "We expect growth next year."),
+                   ("Lee Dong-hoon", "Rates will fall."), ("Park Soo-ah", "It is too early,")]
+
+
+def test_quote_offsets_point_into_the_body():
+    text = "김하늘 금융위원회 위원장은 \"가계부채를 관리하겠다\"고 말했다."
+    doc = Doc(text, "ko", date(2024, 1, 1))
+    (q,) = extract_quotes(doc, to_rows(find_entities(text, "ko")))
+    assert text[q["start"]:q["end"]] == q["text"]
+
+
+def test_sentences_do_not_split_inside_quotes():
+    text = "그는 \"첫째. 둘째.\"라고 말했다. 다음 문장."
+    assert [text[s:e] for s, e in split_sentences(text)] == ["그는 \"첫째. 둘째.\"라고 말했다.", " 다음 문장."]
+
+
+# -- keywords ---------------------------------------------------------------------------------------
+def test_korean_keywords_are_noun_phrases_not_verbs_or_dates():
+    body = ("정부가 전기차 보조금을 확대한다. 전기차 보조금은 올해 1조원 규모다.\n"
+            "전기차 판매가 줄자 배터리 업계도 전기차 보조금 확대를 요구해 왔다. 배터리 수요 회복이 관건이다.")
+    kws = [k["text"] for k in extract_keywords(Doc(body, "ko", date(2024, 3, 1), "전기차 보조금 확대"), [])]
+    assert "전기차 보조금" in kws[:3] and "배터리" in kws
+    assert not any(k in kws for k in ("확대", "올해", "정부"))
+
+
+def test_english_keywords_and_document_frequencies_lower_common_terms():
+    body = ("Shipbuilders won LNG carrier orders. The LNG carrier orders lift shipbuilders' margins. "
+            "Orders for LNG carriers rose. The market rose.")
+    doc = Doc(body, "en", None, "Shipbuilders win LNG carrier orders")
+    kws = [k["text"] for k in extract_keywords(doc, [])]
+    assert "LNG carrier orders" in kws or "LNG carrier" in kws
+    doc2 = Doc(body, "en", None, "", df={"market": 99, "shipbuilders": 1}, n_docs=100)
+    ranked = [k["text"] for k in extract_keywords(doc2, [])]
+    assert "market" not in ranked[:3]
+
+
+def test_every_language_gets_keywords_and_entities():
+    samples = {"ja": "現代自動車はインドネシアで電池工場を建設する。電池の生産は来年始まる。",
+               "zh": "三星电子将在越南扩大投资。三星电子表示，投资重点是半导体。",
+               "vi": "Samsung Electronics sẽ mở rộng nhà máy tại Bắc Ninh. Nhà máy Bắc Ninh sản xuất điện thoại."}
+    for lang, body in samples.items():
+        found = analyze(Doc(body, lang, date(2024, 1, 1)))
+        assert found["entities"] and found["keywords"], lang
+
+
+# -- gazetteers, registry, CLI -------------------------------------------------------------------
+def test_gazetteer_lines_are_validated_with_a_clear_message():
+    assert parse_line("ORG\t한국은행\t한은|BOK", "x") == ("ORG", "한국은행", ["한은", "BOK"], False)
+    with pytest.raises(GazetteerError, match="unknown type 'COMPANY'"):
+        parse_line("COMPANY\t삼성", "f.tsv:3")
+    with pytest.raises(GazetteerError, match="unknown flag"):
+        parse_line("ORG\t삼성\t\tfuzzy", "f.tsv:3")
+
+
+def test_users_extend_gazetteers_with_their_own_files(tmp_path, monkeypatch):
+    (tmp_path / "ko_mine.tsv").write_text("ORG\t한빛중공업\t한빛중\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSFLOW_GAZETTEERS", str(tmp_path))
+    load.cache_clear()
+    try:
+        assert ("ORG", "한빛중공업") in ents("한빛중은 선박 2척을 수주했다.")
+    finally:
+        monkeypatch.delenv("NEWSFLOW_GAZETTEERS")
+        load.cache_clear()
+
+
+def test_registry_rejects_bad_entries(tmp_path):
+    bad = tmp_path / "x.yaml"
+    bad.write_text("extractors:\n  dates: newsflow.extract.nope:Nothing\n")
+    with pytest.raises(ConfigError, match="cannot import newsflow.extract.nope:Nothing"):
+        load_registry(str(bad))
+    bad.write_text("extractors:\n  when: newsflow.extract.dates:DateExtractor\n")
+    with pytest.raises(ConfigError, match="name = 'when'"):
+        load_registry(str(bad))
+
+
+def test_a_new_extractor_is_one_module_and_one_line(tmp_path, monkeypatch):
+    (tmp_path / "my_ext.py").write_text(
+        "class Hashtags:\n    name = 'hashtags'\n    version = '1'\n"
+        "    def run(self, doc, found):\n        import re\n"
+        "        return [{'text': m.group(), 'start': m.start(), 'end': m.end()} for m in re.finditer(r'#\\w+', doc.body)]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    reg = tmp_path / "extractors.yaml"
+    reg.write_text("extractors:\n  entities: newsflow.extract.entities:EntityExtractor\n  hashtags: my_ext:Hashtags\n")
+    found = analyze(Doc("삼성전자가 #반도체 투자를 늘린다.", "ko"), load_registry(str(reg)))
+    assert found["hashtags"] == [{"text": "#반도체", "start": 6, "end": 10}]
+
+
+def test_analyze_cli_single_file_and_folder(tmp_path, capsys):
+    art = {"id": "t1", "lang": "ko", "published": "2024-05-02", "title": "한은 금리 동결",
+           "body": "이창호 한국은행 부총재는 2일 \"금리를 3.5%로 동결한다\"고 말했다. 지난달에도 동결했다."}
+    f = tmp_path / "in" / "t1.json"
+    f.parent.mkdir()
+    f.write_text(json.dumps(art, ensure_ascii=False), encoding="utf-8")
+    assert main(["analyze", str(f)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"entities", "quotes", "dates", "numbers", "keywords"} <= set(out)
+    assert out["quotes"][0]["speaker"] == "이창호"
+    assert {"text": "3.5%", "value": 3.5, "unit": "%"}.items() <= out["numbers"][0].items()
+    assert {d["normalized"] for d in out["dates"]} == {"2024-05-02", "2024-04"}
+    (tmp_path / "in" / "broken.json").write_text("{not json", encoding="utf-8")
+    assert main(["analyze", "--dir", str(f.parent), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "broken.json: not JSON" in err and "analyzed 1 of 2 files" in err
+    assert json.loads((tmp_path / "out" / "t1.json").read_text())["id"] == "t1"
+
+
+def test_analyze_input_errors_say_what_is_wrong():
+    with pytest.raises(ValueError, match="missing or empty field"):
+        doc_from_json({"lang": "ko", "body": ""}, "a.json")
+    with pytest.raises(ValueError, match="'published' must start with YYYY-MM-DD"):
+        doc_from_json({"body": "x", "published": "yesterday"}, "a.json")
+
+
+def test_local_government_and_institution_names_in_roles_and_as_spokes_bodies():
+    e = ents("최영석 경남도 산업국장은 설명했다. 이상훈 경남조선해양협의회 사무국장도 나왔다. "
+             "문경훈 부산상의 조사연구팀장이 말했다.")
+    assert e[("PERSON", "최영석")]["role"] == "경남도 산업국장"
+    assert e[("PERSON", "이상훈")]["role"] == "경남조선해양협의회 사무국장"
+    assert ("PERSON", "문경훈") in e
+    got = quotes("한국반도체산업협회 관계자는 \"대책이 필요하다\"고 말했다.\n"
+                 "김해의 한 업체 대표는 \"발주가 줄었다\"고 했다.")
+    assert got == [("한국반도체산업협회", "대책이 필요하다"), (None, "발주가 줄었다")]  # anonymous stays anonymous

@@ -1,41 +1,269 @@
-"""Top keywords by frequency, with light per-language tokenisation.
+"""The 10 most characteristic terms of an article.
 
-A placeholder-quality extractor for the skeleton: Korean tokens have common particles
-and endings stripped; Chinese/Japanese use runs of Han/katakana; others use words.
+Candidates are noun phrases as the article writes them:
+
+* Korean: kiwipiepy morphemes; a run of nouns written together is one term
+  (핵심+광물 -> 핵심광물), two such runs separated by one space make a phrase
+  (대중 수출통제, 반도체 클러스터), and ORG/LOCATION entities count as terms.
+  A noun used as a verb stem (강화+하다) is not a topic.
+* English/Vietnamese: word n-grams (1-3) that neither start nor end with a stop word.
+* Japanese/Chinese: runs of kanji/katakana/Latin between kana or punctuation, and
+  their script-homogeneous parts.
+
+Score = tf x idf x position. tf counts every occurrence of the surface form (so a head
+noun also gains from the phrases it heads); idf comes from document frequencies the
+caller supplies (the pipeline reads them from the lake's ``term_df`` table). Without
+any history, a short list of news-generic words (``include/gazetteers/<lang>.stop``)
+stands in for idf. Title and lead-paragraph occurrences weigh more.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from functools import lru_cache
 
-_KO_SUFFIX = re.compile(
-    r"(?:에서는|에서도|으로는|으로도|에게서|이라며|이라고|라며|라고|했다|한다|하고|하는|하며|에서|으로|에게|까지|부터|보다|처럼|"
-    r"이다|이며|은|는|이|가|을|를|의|에|로|와|과|도|만|께서|엔)$")
-_STOP = {
-    "ko": {"있다", "없다", "것이", "것으로", "밝혔다", "말했다", "했다", "이번", "지난", "올해", "오는", "통해", "위해", "대한",
-           "따라", "관련", "이날", "대해", "등을", "한편", "또한", "그러나", "하지만", "기자", "것", "수", "등", "및", "더", "약"},
-    "en": {"the", "and", "for", "that", "with", "from", "this", "was", "were", "are", "has", "have", "had", "its",
-           "said", "says", "will", "would", "could", "also", "than", "into", "over", "after", "about", "their",
-           "they", "but", "not", "which", "who", "been", "more", "year", "last", "new", "per", "cent", "percent"},
-}
+from newsflow.extract.base import Doc, Row
+from newsflow.extract.gazetteer import DEFAULT_DIR, load
+
+NOUN_TAGS = {"NNG", "NNP", "SL", "SH", "XSN", "XPN", "NR"}
+EN_STOP = set("""a an the and or but if of in on at to for from by with as is are was were be been being has have had
+do does did will would can could should may might must shall this that these those it its they them their he she his her
+we our you your i me my not no than then so such also about after before over under into out up down more most less
+least very just only other some any each all both which who whom whose what when where why how said says say told tell
+new year years month months week weeks day days per percent cent billion million trillion one two three four five six
+seven eight nine ten first second third last next according while since because through during against between among
+around including within without however although though there here still even much many well back like yet amid""".split())
+VI_STOP = set("""và của các những là có được trong cho với này đã sẽ đang một theo từ khi đến về như tại để người năm
+tháng ngày cũng không nhiều hơn nhưng thì mà hay hoặc vào ra lại rất đó nên do bởi sau trước trên dưới giữa ông bà anh
+chị họ chúng tôi ta nó này kia ấy nay qua tới cùng vẫn đều chỉ còn""".split())
+KO_TIME = re.compile(r"(?:년|월|일|분기|반기|올해|내년|작년|지난해|주간|연초|연말)$|^(?:올해|내년|지난해|이날|전날|오는|지난)")
+SPEC_EXP = 1.0
+LATIN_SPEC = 1.5
+TF_EXP = 0.7
+TITLE_W = 1.0
+NEST_W = 0.6
+ZH_BREAK = "的了在和是与对将为及等也都而但被把从向于以其中之或又并且就还已这那有个"
 
 
-def _tokens(text: str, lang: str | None) -> list[str]:
+@lru_cache(maxsize=8)
+def stopwords(lang: str) -> frozenset[str]:
+    """News-generic words that are never keywords (include/gazetteers/<lang>.stop, one per line)."""
+    words: set[str] = set()
+    for path in sorted(DEFAULT_DIR.glob(f"{lang}*.stop")):
+        words.update(w.strip() for w in path.read_text(encoding="utf-8").splitlines()
+                     if w.strip() and not w.startswith("#"))
+    if lang == "en":
+        words |= EN_STOP
+    if lang == "vi":
+        words |= VI_STOP
+    return frozenset(words)
+
+
+@lru_cache(maxsize=100_000)
+def ko_specificity(term: str) -> float:
+    """How unusual a term is in general Korean: kiwipiepy's language-model cost of the
+    term on its own, scaled so an everyday noun (회의, 시장) is about 1 and a specialised
+    one (특례보증, 핵심광물) 2-3. This stands in for document frequencies the lake does
+    not have yet, and sharpens them when it does."""
+    from newsflow.extract.entities import _kiwi
+
+    cost = -_kiwi().analyze(term, top_n=1)[0][1]
+    return max(0.3, (cost - 10.0) / 6.0) ** SPEC_EXP
+
+
+def ko_tokens(doc: Doc):
+    if "kiwi" not in doc.cache:
+        from newsflow.extract.entities import _kiwi
+
+        doc.cache["kiwi"] = _kiwi().tokenize(doc.body)
+    return doc.cache["kiwi"]
+
+
+def _ko_candidates(doc: Doc, entities: list[Row]) -> set[str]:
+    text = doc.body
+    toks = ko_tokens(doc)
+    gaz = load("ko")
+    runs: list[tuple[int, int]] = []
+    cur: list = []
+
+    def flush():
+        if cur:
+            runs.append((cur[0].start, cur[-1].start + cur[-1].len))
+            cur.clear()
+
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        glued = nxt is not None and nxt.start == t.start + t.len
+        noun = t.tag in NOUN_TAGS and not (glued and nxt.tag in ("XSV", "XSA"))
+        # a prefix glued to a noun (고+대역폭메모리) and digits inside a Latin name (HBM3E)
+        noun = noun or (t.tag in ("MM", "XPN") and glued and nxt.tag in NOUN_TAGS)
+        noun = noun or (t.tag == "SN" and cur and cur[-1].tag == "SL" and cur[-1].start + cur[-1].len == t.start)
+        if noun:
+            if cur and t.start != cur[-1].start + cur[-1].len:
+                flush()
+            cur.append(t)
+        else:
+            flush()
+    flush()
+    cands: set[str] = set()
+    surfaces = []
+    for s, e in runs:
+        term = text[s:e].strip("·")
+        if len(term) < 2 or len(term) > 20 or re.search(r"\d", term) and not re.search(r"[A-Za-z]", term) \
+                or KO_TIME.search(term) or gaz.title_at_end(term):
+            surfaces.append(None)
+            continue
+        cands.add(term)
+        surfaces.append((s, e, term))
+    for a, b in zip(surfaces, surfaces[1:]):  # 대중 수출통제: two noun runs one space apart
+        if a and b and text[a[1]:b[0]] == " ":
+            cands.add(f"{a[2]} {b[2]}")
+    for e in entities:
+        if e["type"] in ("ORG", "LOCATION"):
+            cands.add(e["text"])
+    return cands
+
+
+def _en_candidates(doc: Doc, entities: list[Row], stop: frozenset[str]) -> set[str]:
+    cands: set[str] = set()
+    for sent in re.split(r"[.!?;:,\"“”()\n]+", doc.body):
+        words = re.findall(r"[\w][\w&'\-]*", sent)
+        for n in (1, 2, 3):
+            for i in range(len(words) - n + 1):
+                gram = words[i:i + n]
+                if gram[0].lower() in stop or gram[-1].lower() in stop or any(re.search(r"\d", w) for w in gram):
+                    continue
+                if any(w.lower() in stop for w in gram) and n == 2:
+                    continue
+                cands.add(" ".join(gram))
+    for e in entities:
+        if e["type"] in ("ORG", "LOCATION", "COUNTRY"):
+            cands.add(e["text"])
+    return cands
+
+
+def _cjk_candidates(doc: Doc, entities: list[Row], lang: str) -> set[str]:
+    cands: set[str] = set()
+    pattern = r"[一-龥ァ-ヶーA-Za-z0-9・]+" if lang == "ja" else r"[一-龥A-Za-z0-9]+"
+    for m in re.finditer(pattern, doc.body):
+        run = m.group()
+        pieces = [run]
+        if lang == "zh":
+            pieces = [p for p in re.split(f"[{ZH_BREAK}]", run) if p]
+        for p in pieces:
+            parts = re.findall(r"[一-龥]+|[ァ-ヶー・]+|[A-Za-z][A-Za-z0-9]*", p)
+            for q in ([p] if len(parts) > 1 else []) + parts:
+                if 2 <= len(q) <= 12 and not re.search(r"\d", q):
+                    cands.add(q)
+    for e in entities:
+        if e["type"] in ("ORG", "LOCATION", "COUNTRY"):
+            cands.add(e["text"])
+    return cands
+
+
+def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
+    lang = doc.lang
+    stop = stopwords(lang)
+    people = {e["text"] for e in entities if e["type"] == "PERSON"} | {a for e in entities if e["type"] == "PERSON"
+                                                                       for a in e.get("aliases", [])}
     if lang == "ko":
-        out = []
-        for tok in re.findall(r"[가-힣A-Za-z0-9]+", text):
-            if re.fullmatch(r"[가-힣]+", tok):
-                tok = _KO_SUFFIX.sub("", tok)
-            if len(tok) >= 2 and not tok.isdigit():
-                out.append(tok)
-        return out
-    if lang in ("zh", "ja"):
-        return re.findall(r"[\u4e00-\u9fff]{2,6}|[\u30a0-\u30ff]{2,}", text)
-    return [w.lower() for w in re.findall(r"[^\W\d_][\w'-]{2,}", text)]
+        cands = _ko_candidates(doc, entities)
+    elif lang in ("ja", "zh"):
+        cands = _cjk_candidates(doc, entities, lang)
+    else:
+        cands = _en_candidates(doc, entities, stop)
+    named = {e["text"] for e in entities if e["type"] in ("ORG", "LOCATION")}
+    body = doc.body
+    fold = lang in ("en", "vi")
+    hay = body.lower() if fold else body
+    title = (doc.title.lower() if fold else doc.title) or ""
+    lead = hay[: max(200, hay.find("\n"))]
+    scores: dict[str, float] = {}
+    seen_keys: dict[str, str] = {}
+    for term in cands:
+        key = term.lower() if fold else term
+        if key in stop or term in people or any(p and p in term for p in people) or len(key) < 2:
+            continue
+        if any(w in stop for w in key.split()) and " " not in key:
+            continue
+        tf = _count(hay, key, fold)
+        if tf == 0:
+            continue
+        n_words = len(key.split())
+        if fold and n_words > 1 and tf < 2:
+            continue  # an English phrase must recur to be a topic
+        if lang == "ko" and " " in key and tf < 2 and key not in title:
+            continue
+        df = doc.df.get(key, 0)
+        if doc.n_docs:
+            idf = math.log((doc.n_docs + 1) / (df + 1)) + 1.0
+        else:
+            idf = 1.0
+        if lang == "ko":
+            parts = term.split(" ")
+            spec = max(map(ko_specificity, parts)) * (1.1 if len(parts) > 1 else 1.0)
+            if re.fullmatch(r"[A-Za-z][A-Za-z0-9&.\-]*", term):
+                spec = LATIN_SPEC  # the LM knows little of acronyms; in Korean text they are topical
+            if term in named:
+                spec = max(spec, 1.0)
+            idf *= spec
+        weight = 1.0 + TITLE_W * (key in title) + 0.3 * (key in lead)
+        length = 1.0 + 0.15 * min(len(key) - 2, 6) if not fold else 1.0 + 0.3 * (n_words - 1)
+        if fold and key == term.lower() and term[:1].isupper() and n_words == 1:
+            length *= 0.8  # a lone capitalised word is often a name part, not a topic
+        scores[term] = tf ** TF_EXP * idf * weight * length
+        k = re.sub(r"[\s·・]", "", key)
+        if k in seen_keys and scores[seen_keys[k]] >= scores[term]:
+            del scores[term]
+        else:
+            if k in seen_keys:
+                scores.pop(seen_keys[k], None)
+            seen_keys[k] = term
+    # one entry per entity: 금융위 and 금융위원회 are the same keyword
+    owner = {}
+    for e in entities:
+        for form in [e["text"], *e.get("aliases", [])]:
+            owner.setdefault(form, e["text"])
+    best: dict[str, tuple[str, float]] = {}
+    for term, score in scores.items():
+        o = owner.get(term, term)
+        if o not in best or score > best[o][1]:
+            best[o] = (o if o in scores or o == term else term, score)
+    pool = {t: sc for t, sc in best.values()}
+    out: list[Row] = []
+    while pool and len(out) < top:
+        # a term nested in one already chosen (산업장관회의 in 한·미·일 산업장관회의) weighs less
+        term = max(pool, key=lambda t: (pool[t] * (NEST_W if any(t in o["text"] or o["text"] in t for o in out)
+                                                   else 1.0), t))
+        score = pool.pop(term)
+        out.append({"text": term, "score": round(score, 4), "rank": len(out) + 1})
+    return out
 
 
-def keywords(text: str, lang: str | None, top: int = 10) -> list[str]:
-    stop = _STOP.get(lang or "", set()) | _STOP["en"]
-    counts = Counter(t for t in _tokens(text, lang) if t.lower() not in stop)
-    return [w for w, n in counts.most_common(top)]
+def _count(hay: str, key: str, fold: bool) -> int:
+    if fold:
+        return len(re.findall(rf"(?<![\w-]){re.escape(key)}(?![\w-])", hay))
+    return hay.count(key)
+
+
+def candidate_terms(doc: Doc, entities: list[Row]) -> set[str]:
+    """The terms whose document frequency the lake keeps (``term_df``)."""
+    lang = doc.lang
+    if lang == "ko":
+        terms = _ko_candidates(doc, entities)
+    elif lang in ("ja", "zh"):
+        terms = _cjk_candidates(doc, entities, lang)
+    else:
+        terms = {t.lower() for t in _en_candidates(doc, entities, stopwords(lang))}
+    return terms
+
+
+class KeywordExtractor:
+    name = "keywords"
+    version = "1"
+
+    def run(self, doc: Doc, found: dict[str, list[Row]]) -> list[Row]:
+        return extract_keywords(doc, found.get("entities", []))
+

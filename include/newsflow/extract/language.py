@@ -13,6 +13,19 @@ _VI = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽ�
 
 
 def detect_language(text: str, hint: str | None = None) -> str | None:
+    return language_with_confidence(text, hint)[0]
+
+
+def language_with_confidence(text: str, hint: str | None = None) -> tuple[str | None, float]:
+    """(language, confidence in 0..1): the share of letters in the deciding script, lowered
+    when the page declared something else; 0 when there is no text to judge."""
+    lang, conf = _detect(text, hint)
+    if lang and hint and hint.split("-")[0].lower() != lang and conf < 1.0:
+        conf *= 0.8
+    return lang, round(conf, 3)
+
+
+def _detect(text: str, hint: str | None) -> tuple[str | None, float]:
     sample = text[:5000]
     counts = {"hangul": 0, "kana": 0, "han": 0, "latin": 0}
     for ch in sample:
@@ -27,15 +40,30 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
             counts["latin"] += 1
     total = sum(counts.values())
     if total == 0:
-        return hint
-    if counts["hangul"] / total > 0.3:
-        return "ko"
-    if counts["kana"] / total > 0.05:
-        return "ja"
-    if counts["han"] / total > 0.3:
-        return "zh"
-    if counts["latin"] / total > 0.5:
-        if len(_VI.findall(sample)) > 0.02 * counts["latin"]:
-            return "vi"
-        return hint if hint and hint not in ("ko", "ja", "zh", "vi") else "en"
-    return hint
+        return hint, 0.0
+    share = {k: v / total for k, v in counts.items()}
+    if share["hangul"] > 0.3:
+        return "ko", min(1.0, share["hangul"] / 0.6)
+    if share["kana"] > 0.05:
+        return "ja", min(1.0, (share["kana"] + share["han"]) / 0.8)
+    if share["han"] > 0.3:
+        return "zh", min(1.0, share["han"] / 0.8)
+    if share["latin"] > 0.5:
+        vi = len(_VI.findall(sample)) / max(1, counts["latin"])
+        if vi > 0.02:
+            return "vi", min(1.0, vi / 0.08) * share["latin"]
+        if hint and hint not in ("ko", "ja", "zh", "vi"):
+            return hint, share["latin"]
+        return "en", share["latin"] * (1.0 - vi / 0.02 * 0.5)
+    return hint, 0.3 if hint else 0.0
+
+
+class LanguageExtractor:
+    """One row: the article's language and the confidence of that call."""
+
+    name = "language"
+    version = "1"
+
+    def run(self, doc, found):
+        lang, conf = language_with_confidence(doc.body, hint=doc.lang)
+        return [{"lang": lang, "confidence": conf}]

@@ -1,0 +1,193 @@
+"""Direct quotes and who said them.
+
+A quote is the text between a pair of double quotation marks (" ", “ ”, 「 」, 『 』);
+single quotes mark names and titles in Korean news and are not quotes. Quoted terms
+("excessive herd behavior") count; one- or two-word labels without a speech verb
+around them do not.
+
+The speaker comes from the entities found before (their mentions' offsets), by the
+grammar of attribution:
+
+* Korean/Japanese/Chinese/Vietnamese put the speaker before the quote as the subject
+  (안덕근 장관은 "…"라고 말했다, パク氏は「…」と述べた): the last PERSON/ORG mention in the
+  sentence before the quote, preferring the one marked as subject (은/는/이/가, は/が).
+  A pronoun subject (그는, 이들은, 同氏は) or no subject at all continues the previous
+  speaker, as does the second quote of `"A"라며 "B"고 말했다`.
+* English puts it on either side: `"…," said X`, `"…," X said`, `X said: "…"`; a
+  paragraph that goes on quoting without a new attribution keeps the last speaker.
+* A spokesperson (산업부 관계자, a ministry official) is attributed to the organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from newsflow.extract.base import Doc, Row
+
+PAIRS = {"“": "”", "「": "」", "『": "』", "\"": "\""}
+SPEECH_KO = re.compile(r"^(?:이?라며|이?라고|고|며|면서|이?라는|이?란|이?라)\b|^(?:이?라며|이?라고|고\s|며\s|면서)")
+SPEECH_JA = re.compile(r"^(?:と|との)")
+SPEECH_EN = re.compile(r"^\s*,?\s*(?:he|she|they|it|\w+(?:\s+\w+){0,3})?\s*(?:said|says|added|told|noted|wrote|warned|stressed)\b", re.I)
+PRONOUN = {
+    "ko": re.compile(r"(?:^|\s)(?:그|그녀|이들|그들|그는|그녀는)(?:은|는|이|가|도)?\s"),
+    "ja": re.compile(r"(?:同氏|彼|彼女|同社|同省)(?:は|が|も)"),
+    "zh": re.compile(r"(?:他|她|他们|该负责人)(?:表示|说|称|指出)?"),
+    "vi": re.compile(r"(?:^|\s)(?:ông|bà|anh|chị|họ)\s", re.I),
+    "en": re.compile(r"\b(?:he|she|they)\b", re.I),
+}
+SUBJECT = {"ko": re.compile(r"^\S*?(?:은|는|이|가|께서|측은|측이)(?=[\s,])"),
+           "ja": re.compile(r"^[^、。「]{0,20}?(?:は|が)"),
+           "zh": re.compile(r"^[^，。“]{0,20}?(?:表示|说|称|指出|强调)"),
+           "vi": re.compile(r"^[^,.“\"]{0,40}?(?:cho biết|nói|khẳng định|nhấn mạnh)")}
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quote's inner text; pairs never cross a paragraph break."""
+    spans = []
+    for para in re.finditer(r"[^\n]+", text):
+        p, base = para.group(), para.start()
+        i = 0
+        while i < len(p):
+            ch = p[i]
+            close = PAIRS.get(ch)
+            if close:
+                j = p.find(close, i + 1)
+                if j > i + 1:
+                    spans.append((base + i + 1, base + j))
+                    i = j + 1
+                    continue
+            i += 1
+    return spans
+
+
+def _is_speech(text: str, s: int, e: int, lang: str) -> bool:
+    inner = text[s:e].strip()
+    after = text[e + 1:e + 30]
+    before = text[max(0, s - 40):s - 1]
+    if lang == "ko" and SPEECH_KO.match(after):
+        return True
+    if lang == "ja" and SPEECH_JA.match(after):
+        return len(inner) > 4
+    if lang == "en" and (SPEECH_EN.match(after) or re.search(r"(?:said|says|added|told \w+)[:,]?\s*$", before)):
+        return True
+    words = len(inner.split()) if lang in ("en", "vi", "ko") else len(inner) // 4
+    if words >= 3 or re.search(r"[.!?。！？다]$", inner):
+        return True
+    if lang == "en" and words >= 2 and re.search(r"\b(?:against|of|called|dubbed|as)\s*$", before):
+        return True  # partial quotes: warn against "excessive herd behavior"
+    return False
+
+
+class _Mentions:
+    def __init__(self, entities: list[Row]):
+        ms = []
+        for e in entities:
+            if e["type"] not in ("PERSON", "ORG"):
+                continue
+            for s, t in e.get("mentions") or [[e["start"], e["end"]]]:
+                ms.append((s, t, e["canonical"], e["type"]))
+        ms.sort()
+        self.ms = ms
+        self.starts = [m[0] for m in ms]
+
+    def between(self, a: int, b: int) -> list[tuple[int, int, str, str]]:
+        i = bisect_right(self.starts, a - 1)
+        out = []
+        while i < len(self.ms) and self.ms[i][0] < b:
+            if self.ms[i][1] <= b:
+                out.append(self.ms[i])
+            i += 1
+        return out
+
+
+def _pick_before(text: str, cands: list, lang: str, quote_start: int):
+    """The subject among mentions before a quote: marked subject > last person > last org."""
+    if not cands:
+        return None
+    subj = SUBJECT.get(lang)
+    marked = []
+    for c in cands:
+        tail = text[c[1]:quote_start]
+        if subj and subj.match(tail) or (lang == "ko" and re.match(r"^(?:\s\S+){0,4}?(?:은|는|이|가)(?=\s)", tail)):
+            marked.append(c)
+    # the subject's own role may name an organisation (박성호 산업부 과장은): the person wins
+    for pool in ([c for c in marked if c[3] == "PERSON"], marked, [c for c in cands if c[3] == "PERSON"], cands):
+        if pool:
+            return pool[-1]
+    return None
+
+
+def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
+    text, lang = doc.body, doc.lang
+    mentions = _Mentions(entities)
+    sentences = doc.sentences()
+    sent_starts = [s for s, _ in sentences]
+    rows: list[Row] = []
+    last_speaker: tuple[str, str] | None = None
+    last_para = -1
+    last_end = 0
+    for qs, qe in find_quotes(text):
+        if not _is_speech(text, qs, qe, lang):
+            continue
+        para_start = text.rfind("\n", 0, qs) + 1
+        if para_start != last_para:
+            last_para, last_end = para_start, para_start
+            para_speaker = None
+        si = max(0, bisect_right(sent_starts, qs - 1) - 1)
+        s_start, s_end = sentences[si] if sentences else (0, len(text))
+        s_start = max(s_start, para_start)
+        win_start = max(s_start, last_end)
+        speaker = None
+        how = ""
+        window = text[win_start:qs - 1]
+        if lang == "en":
+            after = text[qe + 1:min(s_end, qe + 120) if s_end > qe else qe + 120]
+            m = SPEECH_EN.match(after)
+            if m:
+                cands = mentions.between(qe + 1, qe + 1 + m.end() + 60)
+                person = [c for c in cands if c[0] <= qe + 1 + m.end() + 2]
+                if person:
+                    speaker, how = person[0], "after"
+                elif re.match(r"\s*,?\s*(?:he|she|they)\b", after, re.I):
+                    speaker, how = ("pronoun", None, *(last_speaker or (None, None))), "pronoun"
+            if speaker is None:
+                cands = mentions.between(win_start, qs)
+                if cands and re.search(r"(?:said|says|added|told \w+)[:,]?\s*$", text[cands[-1][1]:qs - 1]):
+                    # "X, chief economist at ORG, said:" -- the person, not the ORG of the appositive
+                    people = [c for c in cands if c[3] == "PERSON"]
+                    speaker, how = (people[-1] if people else cands[-1]), "before"
+        else:
+            cands = mentions.between(win_start, qs)
+            pron = PRONOUN.get(lang)
+            pm = pron.search(window) if pron else None
+            if pm and (not cands or cands[-1][1] <= win_start + pm.start()):
+                speaker, how = ("pronoun", None, *(last_speaker or (None, None))), "pronoun"
+            elif cands:
+                speaker, how = _pick_before(text, cands, lang, qs - 1), "before"
+            if speaker is None:
+                after_cands = mentions.between(qe + 1, s_end)
+                if after_cands:
+                    speaker, how = after_cands[0], "after"
+        if speaker is None and para_speaker:
+            speaker, how = ("cont", None, *para_speaker), "continued"
+        if speaker is None and lang == "en":
+            # first quote of a paragraph, attribution later: "…" X said in the next sentence
+            nxt = mentions.between(qe + 1, min(len(text), qe + 200))
+            if nxt:
+                speaker, how = nxt[0], "next"
+        canonical, typ = (speaker[2], speaker[3]) if speaker else (None, None)
+        rows.append({"text": text[qs:qe], "speaker": canonical, "speaker_type": typ, "start": qs, "end": qe,
+                     "attribution": how or None})
+        if canonical:
+            last_speaker = para_speaker = (canonical, typ)
+        last_end = qe + 1
+    return rows
+
+
+class QuoteExtractor:
+    name = "quotes"
+    version = "1"
+
+    def run(self, doc: Doc, found: dict[str, list[Row]]) -> list[Row]:
+        return extract_quotes(doc, found.get("entities", []))

@@ -1,0 +1,118 @@
+"""The extractor registry: which extractors run, in which order, read from a YAML file.
+
+``include/extractors.yaml`` (or the file ``NEWSFLOW_EXTRACTORS`` names) maps each name to
+``module:Class``. ``analyze`` runs them over one :class:`Doc` and returns their rows by name;
+``to_gold_schema`` turns that into the JSON object of ``../shared/gold`` (what the
+``analyze`` CLI prints).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsflow.config import ConfigError
+from newsflow.extract.base import Doc, Extractor, Row
+
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "extractors.yaml"
+
+
+def registry_file() -> Path:
+    return Path(os.environ.get("NEWSFLOW_EXTRACTORS") or DEFAULT_FILE)
+
+
+@lru_cache(maxsize=4)
+def load_registry(path: str | None = None) -> tuple[Extractor, ...]:
+    file = Path(path) if path else registry_file()
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the extractor list ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    entries = data.get("extractors") if isinstance(data, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise ConfigError(f"{file}: expected a mapping 'extractors:' of name: module:Class")
+    out = []
+    for name, target in entries.items():
+        if not isinstance(target, str) or ":" not in target:
+            raise ConfigError(f"{file}: extractor {name!r} must be 'module:Class', got {target!r}")
+        module, cls_name = target.split(":", 1)
+        try:
+            cls = getattr(importlib.import_module(module), cls_name)
+        except (ImportError, AttributeError) as exc:
+            raise ConfigError(f"{file}: extractor {name!r}: cannot import {target} ({exc})") from exc
+        inst = cls()
+        if getattr(inst, "name", None) != name or not callable(getattr(inst, "run", None)):
+            raise ConfigError(f"{file}: {target} must have name = {name!r} and a run(doc, found) method")
+        out.append(inst)
+    return tuple(out)
+
+
+def versions(extractors: tuple[Extractor, ...] | None = None) -> str:
+    """e.g. 'language=1,entities=1,...' -- stored with every row so a replay knows what made it."""
+    return ",".join(f"{e.name}={e.version}" for e in (extractors or load_registry()))
+
+
+def analyze(doc: Doc, extractors: tuple[Extractor, ...] | None = None) -> dict[str, list[Row]]:
+    found: dict[str, list[Row]] = {}
+    for ex in extractors or load_registry():
+        if ex.name == "language":
+            rows = ex.run(doc, found)
+            found["language"] = rows
+            if rows and rows[0].get("lang"):
+                doc.lang = rows[0]["lang"]
+            continue
+        found[ex.name] = ex.run(doc, found)
+    return found
+
+
+def doc_from_json(obj: dict[str, Any], where: str = "input") -> Doc:
+    """An ``analyze`` input object: at least lang, published, title, body."""
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected a JSON object with lang, published, title and body")
+    missing = [k for k in ("body",) if not isinstance(obj.get(k), str) or not obj.get(k).strip()]
+    if missing:
+        raise ValueError(f"{where}: missing or empty field(s): {', '.join(missing)}")
+    pub = obj.get("published")
+    published = None
+    if pub:
+        try:
+            published = date.fromisoformat(str(pub)[:10])
+        except ValueError as exc:
+            raise ValueError(f"{where}: 'published' must start with YYYY-MM-DD, got {pub!r}") from exc
+    return Doc(body=obj["body"], lang=str(obj.get("lang") or ""), published=published,
+               title=str(obj.get("title") or ""), article_id=str(obj.get("id") or obj.get("article_id") or ""))
+
+
+def to_gold_schema(doc: Doc, found: dict[str, list[Row]], obj: dict[str, Any] | None = None) -> dict[str, Any]:
+    obj = obj or {}
+    lang = (found.get("language") or [{}])[0]
+    out: dict[str, Any] = {"id": obj.get("id") or doc.article_id or None, "lang": lang.get("lang") or doc.lang,
+                           "lang_confidence": lang.get("confidence"),
+                           "published": doc.published.isoformat() if doc.published else None, "title": doc.title}
+    ents = []
+    for e in found.get("entities", []):
+        row = {"text": e["text"], "type": e["type"], "canonical": e["canonical"], "aliases": e.get("aliases", []),
+               "start": e["start"], "end": e["end"]}
+        if e["type"] == "PERSON" and e.get("role"):
+            row["role"] = e["role"]
+        ents.append(row)
+    out["entities"] = ents
+    out["quotes"] = [{"speaker": q["speaker"], "text": q["text"], "start": q["start"], "end": q["end"]}
+                     for q in found.get("quotes", [])]
+    out["dates"] = [{"text": d["text"], "normalized": d["normalized"], "start": d["start"], "end": d["end"]}
+                    for d in found.get("dates", [])]
+    out["numbers"] = [{"text": n["text"], "value": n["value"], "unit": n["unit"], "start": n["start"], "end": n["end"]}
+                      for n in found.get("numbers", [])]
+    out["keywords"] = [k["text"] for k in found.get("keywords", [])]
+    for name, rows in found.items():  # extractors added by users appear under their own name
+        if name not in out and name != "language":
+            out[name] = rows
+    return out
