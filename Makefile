@@ -20,7 +20,7 @@ export NEWSFLOW_LAKE ?= $(CURDIR)/data/lake
 export NEWSFLOW_SOURCES ?= $(CURDIR)/include/sources.yaml
 export NEWSFLOW_SAMPLE_BASE ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe
+.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp
 
 help:
 	@echo "make run    - install, serve the sample site, run news_ingest for DATE=$(DATE), print a summary"
@@ -28,6 +28,7 @@ help:
 	@echo "make lock   - recompile requirements.txt from requirements.in"
 	@echo "make bench-fetch - politeness benchmark: pages/s vs the per-host budget (BENCH_ARGS=...)"
 	@echo "make bench-extract - extraction vs trafilatura and readability-lxml on ../shared/corpus"
+	@echo "make bench-nlp    - entities/quotes/dates/numbers/keywords vs ../shared/gold and bench/nlp_holdout (shared scorer)"
 	@echo "make bench-dedupe - dedupe quality on ../shared/gold/dedup_dev and 100k synthetic articles vs plain datasketch"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -74,6 +75,9 @@ bench-extract: venv
 
 bench-dedupe: venv
 	$(PY) bench/bench_dedupe.py $(BENCH_ARGS)
+
+bench-nlp: venv
+	$(PY) bench/bench_nlp.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .airflow data .pytest_cache

@@ -42,6 +42,7 @@ KO_TIME = re.compile(r"(?:년|월|일|분기|반기|올해|내년|작년|지난�
 SPEC_EXP = 1.0
 LATIN_SPEC = 1.5
 TF_EXP = 0.7
+DF_PRIOR_DOCS = 100
 TITLE_W = 1.0
 NEST_W = 0.6
 ZH_BREAK = "的了在和是与对将为及等也都而但被把从向于以其中之或又并且就还已这那有个"
@@ -180,6 +181,7 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
     hay = body.lower() if fold else body
     title = (doc.title.lower() if fold else doc.title) or ""
     lead = hay[: max(200, hay.find("\n"))]
+    grams = _ngram_counts(hay) if fold else Counter()
     scores: dict[str, float] = {}
     seen_keys: dict[str, str] = {}
     for term in cands:
@@ -188,7 +190,7 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
             continue
         if any(w in stop for w in key.split()) and " " not in key:
             continue
-        tf = _count(hay, key, fold)
+        tf = grams[key] if fold else hay.count(key)
         if tf == 0:
             continue
         n_words = len(key.split())
@@ -197,10 +199,11 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
         if lang == "ko" and " " in key and tf < 2 and key not in title:
             continue
         df = doc.df.get(key, 0)
+        # idf, shrunk towards 1 while the history is small (20 documents say little about a term)
+        idf = 1.0
         if doc.n_docs:
-            idf = math.log((doc.n_docs + 1) / (df + 1)) + 1.0
-        else:
-            idf = 1.0
+            trust = doc.n_docs / (doc.n_docs + DF_PRIOR_DOCS)
+            idf = 1.0 + trust * math.log((doc.n_docs + 1) / (df + 1))
         if lang == "ko":
             parts = term.split(" ")
             spec = max(map(ko_specificity, parts)) * (1.1 if len(parts) > 1 else 1.0)
@@ -242,10 +245,15 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
     return out
 
 
-def _count(hay: str, key: str, fold: bool) -> int:
-    if fold:
-        return len(re.findall(rf"(?<![\w-]){re.escape(key)}(?![\w-])", hay))
-    return hay.count(key)
+def _ngram_counts(hay: str) -> Counter:
+    """Counts of every 1-3 word sequence (lowercased), within sentence pieces."""
+    counts: Counter = Counter()
+    for sent in re.split(r"[.!?;:,\"“”()\n]+", hay):
+        words = re.findall(r"[\w][\w&'\-]*", sent)
+        for n in (1, 2, 3):
+            for i in range(len(words) - n + 1):
+                counts[" ".join(words[i:i + n])] += 1
+    return counts
 
 
 def candidate_terms(doc: Doc, entities: list[Row]) -> set[str]:
