@@ -41,4 +41,24 @@ def summary(lake: str, day: str | None = None) -> str:
             for src, stage, reason, cnt in con.execute(
                 f"SELECT source, stage, reason, count(*) FROM {rel} {where} GROUP BY ALL ORDER BY ALL").fetchall():
                 out.append(f"  {src:<12} {stage}/{reason}: {cnt}")
+    facts = [t for t in ("entities", "quotes", "dates", "numbers", "keywords")
+             if list(Path(lake, t).glob("*/*/*.parquet"))]
+    if facts:
+        counts = []
+        for t in facts:
+            rel = f"read_parquet('{_glob(lake, t)}', hive_partitioning = true)"
+            counts.append(f"{t} {con.execute(f'SELECT count(*) FROM {rel} {where}').fetchone()[0]}")
+        out.append("extracted: " + ", ".join(counts))
+        if "entities" in facts:
+            rel = f"read_parquet('{_glob(lake, 'entities')}', hive_partitioning = true)"
+            for name, role, n in con.execute(
+                    f"SELECT canonical, role, count(*) FROM {rel} {where} {'AND' if where else 'WHERE'} "
+                    f"type = 'PERSON' AND role IS NOT NULL GROUP BY ALL ORDER BY 3 DESC, 1 LIMIT 5").fetchall():
+                out.append(f"  person: {name} ({role}) in {n} article(s)")
+        if "quotes" in facts:
+            rel = f"read_parquet('{_glob(lake, 'quotes')}', hive_partitioning = true)"
+            for speaker, text in con.execute(
+                    f"SELECT speaker, text FROM {rel} {where} {'AND' if where else 'WHERE'} speaker IS NOT NULL "
+                    f"ORDER BY source, article_id, idx LIMIT 3").fetchall():
+                out.append(f"  quote: {speaker}: \u201c{text[:60]}{'…' if len(text) > 60 else ''}\u201d")
     return "\n".join(out)
