@@ -257,3 +257,12 @@ def test_local_government_and_institution_names_in_roles_and_as_spokes_bodies():
     got = quotes("한국반도체산업협회 관계자는 \"대책이 필요하다\"고 말했다.\n"
                  "김해의 한 업체 대표는 \"발주가 줄었다\"고 했다.")
     assert got == [("한국반도체산업협회", "대책이 필요하다"), (None, "발주가 줄었다")]  # anonymous stays anonymous
+
+
+def test_places_glued_to_nouns_titles_with_ordinals_and_proper_nouns_in_the_org_slot():
+    e = ents("뉴욕증시가 하락했다. 미국산 철강 관세가 올랐다. 도지훈 기획재정부 1차관이 말했다. "
+             "송하윤 한빛원자력 사장과 오민재 한양대 교수도 참석했다.")
+    assert ("LOCATION", "뉴욕") in e and ("COUNTRY", "미국") in e
+    assert e[("PERSON", "도지훈")]["role"] == "기획재정부 1차관"
+    assert e[("PERSON", "송하윤")]["role"] == "한빛원자력 사장"
+    assert e[("PERSON", "오민재")]["role"] == "한양대학교 교수" and ("ORG", "한양대학교") in e

@@ -133,13 +133,20 @@ def strip_particle(word: str) -> str:
     return w
 
 
-def _ko_boundary_ok(text: str, s: int, e: int) -> bool:
+# Nouns that attach to a place or country name in one written word: 뉴욕증시, 미국산, 중국발.
+KO_PLACE_SUFFIX = re.compile(r"(?:증시|시장|산|발|행|정부|당국|법인|공장|지역|현지|측|내|외|권|주)")
+
+
+def _ko_boundary_ok(text: str, s: int, e: int, place: bool = False) -> bool:
     if s > 0 and _IS_HANGUL.match(text[s - 1]) and text[s - 1] not in "대對":
         return False
     if e < len(text) and _IS_HANGUL.match(text[e]):
         m = re.match(rf"[{HANGUL}]+", text[e:])
         rest = m.group() if m else ""
-        return rest in KO_PARTICLES
+        if rest in KO_PARTICLES:
+            return True
+        suffix = KO_PLACE_SUFFIX.match(rest) if place else None
+        return bool(suffix and (rest[suffix.end():] == "" or rest[suffix.end():] in KO_PARTICLES))
     return True
 
 
@@ -147,7 +154,7 @@ def _gazetteer_mentions(text: str, gaz: Gazetteer, lang: str) -> list[Mention]:
     out = []
     for m in gaz.pattern.finditer(text):
         s, e, surface = m.start(), m.end(), m.group()
-        if lang == "ko" and not _ko_boundary_ok(text, s, e):
+        if lang == "ko" and not _ko_boundary_ok(text, s, e, gaz.surfaces[surface].type in ("LOCATION", "COUNTRY")):
             continue
         if lang in ("en", "vi"):
             if (s > 0 and (text[s - 1].isalnum())) or (e < len(text) and text[e].isalnum()):
@@ -204,7 +211,7 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
             continue
         dept = core_nop[: -len(title)]
         if dept and not (title in KO_DEPT_TITLES and re.fullmatch(rf"[{HANGUL}A-Za-z]{{2,8}}", dept)) \
-                and not re.fullmatch(r"제\d+|수석|선임|책임|공동|대표|초대", dept) \
+                and not re.fullmatch(r"제?\d+|수석|선임|책임|공동|대표|초대", dept) \
                 and not (dept in gaz.surfaces and gaz.surfaces[dept].type == "ORG"):
             continue  # 협력파트너 is not a title; 반도체과장, 무역투자실장 are
         if core_nop in gaz.surfaces:  # 산업연구원 is an organisation, not a title
@@ -281,9 +288,14 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
                     role_org = role_org[: m.start - os_] + m.canonical + role_org[m.end - os_:]
             for ws_, we_, ow in org_words:
                 covered = any(m.start < we_ and ws_ < m.end for m in inside)
-                if not covered and KO_ORG_SUFFIX.search(ow) and not KO_DEPT.search(ow) and len(ow) >= 3 \
-                        and ko_is_proper_or_latin(ow):
-                    out.append(Mention(ws_, we_, "ORG", ow, ow))
+                if covered or KO_DEPT.search(ow) or len(ow) < 3 or not ko_is_proper_or_latin(ow):
+                    continue
+                if KO_LOCAL_GOV.search(ow) and not KO_ORG_SUFFIX.search(ow):
+                    continue
+                full = ow + "학교" if re.fullmatch(rf"[{HANGUL}]{{2,4}}대", ow) else ow
+                if full != ow:
+                    role_org = role_org.replace(ow, full)
+                out.append(Mention(ws_, we_, "ORG", full, ow))
             role = " ".join(role_org.split() + [dept + title])
         else:
             role = dept + title
@@ -336,7 +348,12 @@ def _orgish(word: str, gaz: Gazetteer) -> bool:
         return True
     if not re.fullmatch(rf"[{HANGUL}]+", word) or len(word) < 2:
         return False
-    return bool(KO_ORG_SUFFIX.search(word) or KO_DEPT.search(word)) and len(word) >= 3
+    if bool(KO_ORG_SUFFIX.search(word) or KO_DEPT.search(word)) and len(word) >= 3:
+        return True
+    # a proper noun the gazetteer lacks (한국수력원자력), or a university's short form (건국대)
+    if re.fullmatch(rf"[{HANGUL}]{{2,4}}대", word) and ko_is_proper(word[:-1]):
+        return True
+    return len(word) >= 3 and not ko_is_name(word) and ko_is_proper(word)
 
 
 def _ko_structural_orgs(text: str, gaz: Gazetteer) -> list[Mention]:
@@ -356,7 +373,7 @@ def _ko_structural_orgs(text: str, gaz: Gazetteer) -> list[Mention]:
         if core in gaz.surfaces or len(core) < 4 or KO_DEPT.search(core):
             continue
         company = re.search(r"(?:증권|은행|전자|중공업|홀딩스|금융지주|자산운용|그룹|공사)$", core)
-        institution = re.search(r"(?:협회|연합회|협의회|중앙회|진흥원|재단|공단|상공회의소)$", core)
+        institution = re.search(r"(?:협회|연합회|협의회|중앙회|진흥원|재단|공단|상공회의소|대학교|법원|연구원|연구소)$", core)
         if (company and ko_is_proper_or_latin(core[:company.start()])) or (institution and institution.start() >= 2):
             out.append(Mention(m.start(1), m.start(1) + len(core), "ORG", core, core))
     return out
