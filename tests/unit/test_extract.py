@@ -266,3 +266,25 @@ def test_places_glued_to_nouns_titles_with_ordinals_and_proper_nouns_in_the_org_
     assert e[("PERSON", "도지훈")]["role"] == "기획재정부 1차관"
     assert e[("PERSON", "송하윤")]["role"] == "한빛원자력 사장"
     assert e[("PERSON", "오민재")]["role"] == "한양대학교 교수" and ("ORG", "한양대학교") in e
+
+
+def test_english_title_first_names_possessive_roles_and_attribution_after_an_appositive():
+    text = ("\"Growth will slow,\" Finance Minister Han Ji-woo said on Monday.\n"
+            "\"Margins held up,\" Seo Yu-na, Naver's chief financial officer, said during a call. "
+            "Seo said the unit would be spun off, describing it as \"a clean break.\"")
+    e = ents(text, "en")
+    assert e[("PERSON", "Han Ji-woo")]["role"] == "Finance Minister"
+    assert e[("PERSON", "Seo Yu-na")]["role"] == "chief financial officer, Naver"
+    assert quotes(text, "en") == [("Han Ji-woo", "Growth will slow,"), ("Seo Yu-na", "Margins held up,"),
+                                  ("Seo Yu-na", "a clean break.")]
+
+
+def test_japanese_vietnamese_chinese_speakers():
+    ja = "現代製鉄のパク・ジフン社長は「需要は回復する」と述べた。関税について、パク氏は「影響は小さい」と説明した。"
+    assert quotes(ja, "ja") == [("パク・ジフン", "需要は回復する"), ("パク・ジフン", "影響は小さい")]
+    vi = ("Ông Lee Min-ho, Tổng giám đốc Samsung Display Việt Nam, cho biết: “Chúng tôi sẽ mở rộng nhà máy”.\n"
+          "“Doanh thu sẽ tăng 10%”, ông nói.")
+    assert quotes(vi, "vi") == [("Lee Min-ho", "Chúng tôi sẽ mở rộng nhà máy"), ("Lee Min-ho", "Doanh thu sẽ tăng 10%")]
+    zh = "韩国企划财政部次官金敏浩表示：“出口将逐步恢复。”他说：“政府将提供支持。”据韩联社报道，起亚汽车出口减少。"
+    assert quotes(zh, "zh") == [("金敏浩", "出口将逐步恢复。"), ("金敏浩", "政府将提供支持。")]
+    assert ("ORG", "韩联社") in ents(zh, "zh") and not [k for k in ents(zh, "zh") if "对" in k[1]]

@@ -394,16 +394,32 @@ EN_ORG_SUFFIX = re.compile(
     r"Motors|Electronics|Ocean|Shipbuilding|Ministry|Agency|Commission|Institute|Association|Council|Fund|Exchange|"
     r"Capital|Partners|Airlines|Chemical|Steel|Financial|Insurance|University|Office|Department|Federation|Authority|"
     r"Bureau|Service|Board|Committee|Consultancy|Consulting|Technologies|Technology|Semiconductor|Solutions|Systems|"
-    r"Pharmaceuticals|Investment|Investments|Asset Management|Heavy Industries|Construction|Telecom|Logistics|Foundation)\.?$")
+    r"Pharmaceuticals|Investment|Investments|Asset Management|Heavy Industries|Construction|Telecom|Logistics|Foundation|"
+    r"Games|Entertainment|Media|Pictures|Labs|Display|Innotek|Chem|Biologics|Mobility|Bank|Card|Life|Airlines?)\.?$")
 _CAP = r"[A-Z][\w'&\-]*(?:\.[A-Z][\w'&\-]*)*"
 _EN_SEQ = re.compile(rf"{_CAP}(?:(?:\s+|\s*&\s*|\s+(?:of|and|for|de|the)\s+){_CAP})*")
 EN_PERSON = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[a-z]+)?){1,2}$")
+
+
+def _en_person_role(after: str, titles: str, gaz: Gazetteer, found: list[Mention]) -> str | None:
+    """', a vice president at ORG' / ', ORG's chief financial officer' -> 'TITLE, ORG'."""
+    rm = re.match(rf",\s+(?:(?:a|an|the)\s+)?((?:[\w-]+\s+){{0,3}}?(?:{titles}))\s+(?:in|at|of|for|with)\s+(?:the\s+)?"
+                  rf"([A-Z][\w&'.\- ]*?)(?=[,.;]|\s+said|$)", after, re.I)
+    if rm:
+        return f"{rm.group(1)}, {rm.group(2).strip()}"
+    rm = re.match(rf",\s+([A-Z][\w&.\- ]*?)['’]s\s+((?:[\w-]+\s+){{0,3}}?(?:{titles}))\b", after, re.I)
+    if rm:
+        org = rm.group(1).strip()
+        entry = gaz.surfaces.get(org)
+        return f"{rm.group(2)}, {entry.canonical if entry else org}"
+    return None
 
 
 def _en_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     found = _gazetteer_mentions(text, gaz, "en")
     taken = [(m.start, m.end) for m in found]
     titles = "|".join(re.escape(t) for t in gaz.titles)
+    title_words = {w.lower() for t in gaz.titles for w in t.split()}
     for m in _EN_SEQ.finditer(text):
         s, e, seq = m.start(), m.end(), m.group().rstrip(".,")
         e = s + len(seq)
@@ -413,20 +429,27 @@ def _en_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             seq2 = re.sub(r"^(?:The|A|An)\s+", "", seq)
             found.append(Mention(e - len(seq2), e, "ORG", seq2, seq2))
             continue
+        # "Finance Minister Yoon Seong-ho": a capitalised title in front of the name
+        words = seq.split()
+        lead = 0
+        while lead < len(words) - 2 and words[lead].lower() in title_words | {"finance", "trade", "industry",
+                                                                              "foreign", "deputy", "vice"}:
+            lead += 1
+        title_prefix = " ".join(words[:lead])
+        if lead:
+            s = s + len(seq) - len(" ".join(words[lead:]))
+            seq = " ".join(words[lead:])
         if not EN_PERSON.match(seq):
             continue
         before, after = text[max(0, s - 40):s], text[e:e + 80]
         said = re.search(r"(?:said|says|told|according to|added|noted)\s*$", before) or \
             re.match(r"\s*(?:said|says|told|added|noted)\b", after)
-        appos = re.match(rf",\s+(?:a|an|the)?\s*(?:[\w-]+\s+){{0,3}}(?:{titles})\b", after, re.I) if titles else None
-        titled = re.search(rf"(?:{titles})\s+$", before, re.I) if titles else None
+        appos = re.match(rf",\s+(?:a|an|the)?\s*(?:[\w'’&.-]+\s+){{0,4}}(?:{titles})\b", after, re.I) if titles else None
+        titled = bool(title_prefix) or (re.search(rf"(?:{titles})\s+$", before, re.I) if titles else None)
         if said or appos or titled:
-            role = None
-            if appos:
-                rm = re.match(rf",\s+(?:(?:a|an|the)\s+)?((?:[\w-]+\s+){{0,3}}?(?:{titles}))\s+(?:in|at|of|for|with)\s+(?:the\s+)?"
-                              rf"([A-Z][\w&'.\- ]*?)(?=[,.;]|\s+said|$)", after, re.I)
-                if rm:
-                    role = f"{rm.group(1)}, {rm.group(2).strip()}"
+            role = _en_person_role(after, titles, gaz, found) if appos else None
+            if not role and title_prefix:
+                role = title_prefix
             found.append(Mention(s, e, "PERSON", seq, seq, role=role))
     return _resolve_overlaps(found)
 
@@ -451,8 +474,9 @@ def _ja_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             if prev:
                 canonical = prev[-1].canonical + org
         elif m.group(1):
-            continue
-        found.append(Mention(m.start(2), m.end(2), "ORG", canonical, org))
+            org = canonical = m.group(1) + org  # 未来アセット証券: the kanji run is part of the name
+        start = m.start(2) if m.group(1) == "同国" or not m.group(1) else m.start(1)
+        found.append(Mention(start, m.end(2), "ORG", canonical, org))
     found = _resolve_overlaps(found)
     person = re.compile(rf"([ァ-ヶー]+(?:・[ァ-ヶー]+)+|[一-龥]{{2,4}})(?:({titles})|氏)")
     for m in person.finditer(text):
@@ -473,8 +497,18 @@ def _ja_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     return found
 
 
+ZH_ORG = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,10}?(?:协会|银行|集团|公司|交易所|委员会|研究院|研究所|通讯社)")
+_ZH_FUNCTION = set("的了在和是与对将为及等也都而但被把从向于以其中之或又并且就还已这那有个月年日起")
+
+
 def _zh_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
-    found = _resolve_overlaps(_gazetteer_mentions(text, gaz, "zh"))
+    found = _gazetteer_mentions(text, gaz, "zh")
+    for m in ZH_ORG.finditer(text):
+        if _ZH_FUNCTION & set(m.group()[:-2]):
+            continue
+        if not any(f.start < m.end() and m.start() < f.end for f in found):
+            found.append(Mention(m.start(), m.end(), "ORG", m.group(), m.group()))
+    found = _resolve_overlaps(found)
     titles = "|".join(re.escape(t) for t in gaz.titles) or "(?!x)x"
     for m in re.finditer(rf"({titles})([\u4e00-\u9fff]{{2,3}})(?=表示|说|称|指出|强调|认为|介绍|透露|，|、)", text):
         orgs = [f for f in found if f.type == "ORG" and 0 <= m.start() - f.end <= 2]
@@ -483,7 +517,7 @@ def _zh_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     return found
 
 
-_VI_NAME = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]+(?:\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]+){1,3}"
+_VI_NAME = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]+(?:-[\wÀ-ỹ]+)?(?:\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]+(?:-[\wÀ-ỹ]+)?){1,3}"
 
 
 def _vi_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
@@ -493,8 +527,15 @@ def _vi_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
         s, e = m.start(2), m.end(2)
         if any(f.start <= s < f.end for f in found):
             continue
-        found.append(Mention(s, e, "PERSON", m.group(2), m.group(2), role=m.group(1)))
-    for m in re.finditer(rf"(?:Công ty|Tập đoàn|Ngân hàng|Bộ|Tổng cục|Cục|Quỹ|Hiệp hội)\s+{_VI_NAME}", text):
+        role = m.group(1)
+        appos = re.match(rf",\s+((?:{titles})\s+[^,.]+?),", text[e:e + 120], re.I)
+        if appos and not role:
+            role = appos.group(1)
+            org = re.sub(rf"^(?:{titles})\s+", "", role, flags=re.I)
+            if org and org[0].isupper():
+                found.append(Mention(e + appos.start(1) + len(role) - len(org), e + appos.end(1), "ORG", org, org))
+        found.append(Mention(s, e, "PERSON", m.group(2), m.group(2), role=role))
+    for m in re.finditer(rf"(?:Công ty|Tập đoàn|Ngân hàng|Bộ|Tổng cục|Cục|Quỹ|Hiệp hội|Ban quản lý)\s+{_VI_NAME}", text):
         if not any(f.start <= m.start() < f.end for f in found):
             found.append(Mention(m.start(), m.end(), "ORG", m.group(), m.group()))
     return found
@@ -563,6 +604,8 @@ def group(mentions: list[Mention], text: str, lang: str) -> list[Entity]:
     for p in people:
         parts = p.canonical.split()
         short = {parts[-1]} if len(parts) > 1 and lang in ("ko", "ja") else set()
+        if lang == "ja" and "・" in p.canonical:
+            short = {p.canonical.split("・")[0] + "氏"}  # キム・ウジン -> キム氏 (Korean surname first)
         if lang in ("en", "vi") and len(parts) > 1:
             short = {parts[0] if re.fullmatch(r"[A-Z][a-z]+", parts[0]) and "-" in p.canonical else parts[-1]}
         for s in short:

@@ -36,6 +36,8 @@ PRONOUN = {
     "vi": re.compile(r"(?:^|\s)(?:ông|bà|anh|chị|họ)\s", re.I),
     "en": re.compile(r"\b(?:he|she|they)\b", re.I),
 }
+PRONOUN_AFTER = re.compile(r"^[”\"」]?\s*[,，、]?\s*(?:(?:ông|bà|anh|chị|họ)\s+(?:nói|cho biết|khẳng định|nhấn mạnh)|"
+                           r"(?:he|she|they)\s+(?:said|added)|と(?:彼|彼女|同氏)は|(?:他|她)(?:说|表示))", re.I)
 SUBJECT = {"ko": re.compile(r"^\S*?(?:은|는|이|가|께서|측은|측이)(?=[\s,])"),
            "ja": re.compile(r"^[^、。「]{0,20}?(?:は|が)"),
            "zh": re.compile(r"^[^，。“]{0,20}?(?:表示|说|称|指出|强调)"),
@@ -151,12 +153,21 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
                     speaker, how = person[0], "after"
                 elif re.match(r"\s*,?\s*(?:he|she|they)\b", after, re.I):
                     speaker, how = ("pronoun", None, *(last_speaker or (None, None))), "pronoun"
+            else:
+                # "…," Kwon Min-seo, Kakao's chief financial officer, said ...
+                near = [c for c in mentions.between(qe + 1, qe + 150) if c[0] <= qe + 4 and c[3] == "PERSON"
+                        and "\n" not in text[qe:c[0]]]
+                if near and re.match(r"(?:,[^\".“”]{0,90},)?\s+(?:said|says|added|told)\b", text[near[0][1]:near[0][1] + 110]):
+                    speaker, how = near[0], "after"
             if speaker is None:
                 cands = mentions.between(win_start, qs)
+                people = [c for c in cands if c[3] == "PERSON"]
                 if cands and re.search(r"(?:said|says|added|told \w+)[:,]?\s*$", text[cands[-1][1]:qs - 1]):
                     # "X, chief economist at ORG, said:" -- the person, not the ORG of the appositive
-                    people = [c for c in cands if c[3] == "PERSON"]
                     speaker, how = (people[-1] if people else cands[-1]), "before"
+                elif people and re.search(r"\b(?:said|says|added|noted|describ\w+|call\w*|warn\w*)\b",
+                                          text[people[-1][1]:qs - 1]):
+                    speaker, how = people[-1], "before"  # Kwon said ..., describing it as "…"
         else:
             cands = mentions.between(win_start, qs)
             pron = PRONOUN.get(lang)
@@ -171,10 +182,12 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
                     speaker, how = after_cands[0], "after"
         if speaker is None and para_speaker:
             speaker, how = ("cont", None, *para_speaker), "continued"
+        if speaker is None and PRONOUN_AFTER.match(text[qe + 1:qe + 40]) and last_speaker:
+            speaker, how = ("pronoun", None, *last_speaker), "pronoun"  # "…", ông nói / 」と彼は述べた
         if speaker is None and lang == "en":
             # first quote of a paragraph, attribution later: "…" X said in the next sentence
-            nxt = mentions.between(qe + 1, min(len(text), qe + 200))
-            if nxt:
+            nxt = [c for c in mentions.between(qe + 1, min(len(text), qe + 200)) if c[3] == "PERSON"]
+            if nxt and re.match(r"\W*(?:said|says|added)\b", text[nxt[0][1]:nxt[0][1] + 12]):
                 speaker, how = nxt[0], "next"
         canonical, typ = (speaker[2], speaker[3]) if speaker else (None, None)
         rows.append({"text": text[qs:qe], "speaker": canonical, "speaker_type": typ, "start": qs, "end": qe,
