@@ -245,3 +245,17 @@ def test_gold_korean_date_sets():
     p, r = tp / max(n_pred, 1), tp / n_gold
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     assert f1 >= 0.85, (p, r, f1)
+
+
+def test_coordinated_months_share_a_year_and_earlier_days_do_not_become_the_reported_day():
+    got = found("한은은 지난해 10월과 11월 금리를 내렸다.", "ko", date(2025, 2, 25))
+    assert got["지난해 10월"] == "2024-10" and got["11월"] == "2024-11"
+    got = found("앞서 9일(현지시간) 뉴욕증시가 급등했다. 환율은 전날보다 30원 내렸다.", "ko", date(2025, 4, 10))
+    assert got["전날"] == "2025-04-09"
+
+
+def test_a_named_years_same_month_and_previous_quarter_and_vietnamese_short_dates():
+    got = found("6월 취업자는 늘었다. 청년층은 2019년 같은 달보다 많다.", "ko", date(2024, 7, 10))
+    assert got["2019년 같은 달"] == "2019-06"
+    assert found("1～3月期の利益率は前の四半期から低下した。", "ja", date(2025, 4, 24))["前の四半期"] == "2024-Q4"
+    assert found("Lễ ký kết diễn ra chiều 13/3 tại Hải Phòng.", "vi", date(2025, 3, 14))["13/3"] == "2025-03-13"

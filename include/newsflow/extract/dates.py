@@ -101,7 +101,7 @@ _MONTH_WORDS = {
     "này": 0, "trước": -1, "sau": 1, "tới": 1,
 }
 _QUARTER_WORDS = {
-    "전분기": "r-1", "직전분기": "r-1", "이번분기": 0, "다음분기": 1, "지난분기": -1, "前四半期": "r-1", "上季度": "r-1", "上一季度": "r-1", "本季度": 0,
+    "전분기": "r-1", "직전분기": "r-1", "이번분기": 0, "다음분기": 1, "지난분기": -1, "前四半期": "r-1", "前の四半期": "r-1", "上季度": "r-1", "上一季度": "r-1", "本季度": 0,
     "thisquarter": 0, "lastquarter": -1, "nextquarter": 1, "thepreviousquarter": "r-1",
     "thepriorquarter": "r-1", "thepreceedingquarter": "r-1", "theprecedingquarter": "r-1",
     "aquarterearlier": "r-1", "quýtrước": "r-1", "quýnày": 0, "quýtới": 1, "quýsau": 1,
@@ -179,6 +179,7 @@ class _Ctx:
         self.last_day: tuple[date, int] | None = None
         self.period: Value | None = None
         self.last_day_end = 0
+        self.last_period_end = 0
         self.relative = False  # set by a handler that resolved against the references
 
     def para(self, pos: int) -> int:
@@ -214,6 +215,7 @@ class _Ctx:
                 self.past_day = d
         else:
             self.period = v
+            self.last_period_end = end
 
     def offset(self, table: dict, word: str) -> tuple[int, bool]:
         """Offset for a relative word and whether it is relative to the references."""
@@ -231,6 +233,7 @@ class _Ctx:
 
 
 _SINCE_BEFORE = re.compile(r"(?:\b[Ss]ince|kể từ)\s+(?:(?:the|early|late|mid)[\s-]+)?$")
+_EARLIER_BEFORE = re.compile(r"앞서\s*$")  # 앞서 9일: an earlier event mentioned in passing, not the reported day
 _SINCE_AFTER = re.compile(r"(?:\s?\([^()\n]{0,20}\))?\s?(?:이후|以来)")
 _LIST_GAP = re.compile(r"\s*(?:[,~∼～〜\-–、]|과|와|및|and|or|, and)?\s*")
 _CLAUSE_END = re.compile(r"[.!?](?=\s+[A-Z\"“])|[,;:\"“”—]")
@@ -345,6 +348,9 @@ def _calendar(m: re.Match, cx: _Ctx) -> Value | None:
         mo = _num(mon)
         if not 1 <= mo <= 12:
             return None
+        if year is None and dirn is None and cx.period and cx.period[0] == "M" \
+                and _LIST_GAP.fullmatch(cx.text[cx.last_period_end:m.start()]):
+            year = cx.period[1]  # 지난해 10월과 11월: the second month shares the first one's year
         return ("M", year if year is not None else _infer_year(cx, m.start(), mo, dirn), mo, 0)
     if "mw" in g:
         off, rel = cx.offset(_MONTH_WORDS, g["mw"])
@@ -386,6 +392,21 @@ def _same_period_last_year(m: re.Match, cx: _Ctx) -> Value:
         return _year_back(p)
     y, mo = cx.ref_month()
     return ("M", y - 1, mo, 0)
+
+
+def _same_period_of_year(m: re.Match, cx: _Ctx) -> Value:
+    """2019년 같은 달: the reported month (quarter, period) in the year named."""
+    cx.relative = True
+    year = int(m.group("y"))
+    unit = (m.groupdict().get("u") or m.groupdict().get("u2") or "").lower()
+    if unit in ("달", "월"):
+        return ("M", year, cx.ref_month()[1], 0)
+    if unit == "분기":
+        return ("Q", year, cx.ref_quarter()[1], 0)
+    p = cx.period
+    if p and p[0] in ("M", "Q", "H"):
+        return (p[0], year, p[2], 0)
+    return ("M", year, cx.ref_month()[1], 0)
 
 
 def _day_word(m: re.Match, cx: _Ctx) -> Value:
@@ -487,6 +508,7 @@ _KO = [
     (_W + r"(?P<yw>올(?=\s?들어)|올해|금년|지난\s?해|작년|내년|내후년|재작년|이듬해|전년)(?:도)?(?:\s(?P<sub>말|초(?![과기])))?", _calendar),
     (_W + r"(?:" + _KY + r"\s?)?(?P<ye>연말|연초)(?!정산|연시)", _calendar),
     (_W + r"(?:지난\s?해|작년|전년)\s?(?:같은\s?(?P<u>기간|달|월|분기|시기|때)|동(?P<u2>기|월|분기|기간))", _same_period_last_year),
+    (_W + r"(?P<y>\d{4})\s?년\s?(?:같은\s?(?P<u>기간|달|월|분기|시기|때)|동(?P<u2>기|월|분기|기간))", _same_period_of_year),
     (_W + r"(?P<mw>전월)(?!세|말)", _calendar),
     (_W + r"(?P<mw>(?:한\s?달|1개월)\s?전)(?=보다|에\s?비해|\s?대비|과|와)", _calendar),
     (_W + r"1년\s?전(?=보다|에\s?비해|\s?대비|과|와)", _same_period_last_year),
@@ -572,7 +594,7 @@ _JA = [
     (r"(?<![今先来前翌同当])(?P<mw>月末)", _calendar),
     (r"(?:前年|昨年|去年)同(?:期|(?P<u>月|四半期))", _same_period_last_year),
     (r"(?P<mw>前月)", _calendar),
-    (r"(?P<qw>前四半期)", _calendar),
+    (r"(?P<qw>前の?四半期)", _calendar),
     (r"(?P<dw>同日|当日|前営業日|前日|翌日|一昨日|昨日|本日|今日|明日|きょう|きのう|あす)(?!銀)", _day_word),
     (r"(?:(?P<wk>先週|今週|来週)の?)?(?P<wd>[月火水木金土日])曜日?", _weekday),
 ]
@@ -610,6 +632,7 @@ _VI = [
      r"(?![\d/])", _calendar),
     (r"(?<![\d/.,])(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{4})(?!\d)", _calendar),
     (r"(?<=\()(?P<d>\d{1,2})/(?P<mo>\d{1,2})(?=\))", _calendar),
+    (r"\b(?:sáng|chiều|tối|trưa|đêm|hôm|ngày)\s+(?P<t>(?P<d>\d{1,2})/(?P<mo>\d{1,2}))(?![\d/])", _calendar),
     (r"\bngày\s+(?P<d>\d{1,2})(?![\d/.,]|\s+tháng)", _calendar),
     (r"(?:\b(?P<sub>đầu|cuối|giữa|trung tuần|thượng tuần|hạ tuần)\s+)?\btháng\s+(?P<mo>\d{1,2})" + _VY + r"(?![\d/])",
      _calendar),
@@ -678,7 +701,8 @@ def extract_dates(text: str, lang: str, published: date | None) -> list[dict]:
         if v is _NOTHING:
             continue
         s, e = m.span("t") if "t" in m.groupdict() and m.group("t") else m.span()
-        if not cx.relative and not _SINCE_BEFORE.search(text, max(0, s - 12), s) and not _SINCE_AFTER.match(text, e):
+        if not cx.relative and not _SINCE_BEFORE.search(text, max(0, s - 12), s) and not _SINCE_AFTER.match(text, e) \
+                and not _EARLIER_BEFORE.search(text, max(0, s - 6), s):
             cx.note(v, s, e)  # "the first since 2022", "2021년 3월 이후 최저": history, not the reported period
         surface = text[s:e]
         if surface not in seen:
