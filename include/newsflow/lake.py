@@ -87,7 +87,7 @@ class Lake:
             final_dir = self.partition_path(table, day, source)
             final = final_dir + "/part-0.parquet"
             if MODE[table] == "upsert" and self.exists(final):
-                old = pq.read_table(final, filesystem=self.fs).cast(schema)
+                old = conform(pq.read_table(final, filesystem=self.fs), schema)
                 keep = pc.invert(pc.is_in(old.column(KEYS[table][0]), value_set=new.column(KEYS[table][0])))
                 new = pa.concat_tables([old.filter(keep), new])
             new = _dedupe_keys(new, KEYS[table])
@@ -128,6 +128,18 @@ class Lake:
                 ([ds.field("url").isin(urls)] if urls is not None else []):
             expr = extra if expr is None else expr & extra
         return dataset.to_table(columns=columns, filter=expr)
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """An older partition in today's schema: columns added since read as null, columns
+    dropped since are dropped, types cast (schema evolution by addition only)."""
+    cols = []
+    for f in schema:
+        if f.name in table.column_names:
+            cols.append(table.column(f.name).cast(f.type))
+        else:
+            cols.append(pa.nulls(table.num_rows, f.type))
+    return pa.Table.from_arrays(cols, schema=schema)
 
 
 def _dedupe_keys(table: pa.Table, keys: Iterable[str]) -> pa.Table:

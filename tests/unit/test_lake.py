@@ -45,3 +45,21 @@ def test_files_are_readable_by_duckdb_with_partitions_from_directories(tmp_path)
                        " hive_partitioning=true) ORDER BY source").fetchall()
     assert [(r[0], str(r[1]), r[2]) for r in rows] == [("dongnam", "2024-06-27", "b"), ("hanbit", "2024-06-27", "a")]
     assert rows[0][3].microsecond == 456789
+
+
+def test_partitions_written_before_a_column_was_added_still_upsert_and_read(tmp_path):
+    """A lake from an older release (no lang_confidence / clean_removed) keeps working."""
+    import pyarrow as pa
+
+    lake = Lake(str(tmp_path))
+    lake.publish("articles", "2024-06-27", {"hanbit": [row("a")]}, "run1")
+    path = tmp_path / "articles" / "date=2024-06-27" / "source=hanbit" / "part-0.parquet"
+    old = pq.read_table(path)
+    pq.write_table(old.drop_columns(["lang_confidence", "clean_removed"]), path)  # as an older release wrote it
+    assert lake.read_table("articles", ["article_id", "lang_confidence"]).to_pylist() == [
+        {"article_id": "a", "lang_confidence": None}]
+    assert lake.publish("articles", "2024-06-27", {"hanbit": [{**row("b"), "lang_confidence": 0.9}]}, "run2") == {
+        "hanbit": 2}
+    got = sorted((r["article_id"], r["lang_confidence"]) for r in lake.read_table("articles").to_pylist())
+    assert got[0] == ("a", None) and got[1][0] == "b" and abs(got[1][1] - 0.9) < 1e-6
+    assert isinstance(pa.__version__, str)

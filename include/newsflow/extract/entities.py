@@ -405,8 +405,10 @@ def _en_person_role(after: str, titles: str, gaz: Gazetteer, found: list[Mention
     """', a vice president at ORG' / ', ORG's chief financial officer' -> 'TITLE, ORG'."""
     rm = re.match(rf",\s+(?:(?:a|an|the)\s+)?((?:[\w-]+\s+){{0,3}}?(?:{titles}))\s+(?:in|at|of|for|with)\s+(?:the\s+)?"
                   rf"([A-Z][\w&'.\- ]*?)(?=[,.;]|\s+said|$)", after, re.I)
-    if rm:
+    if rm and rm.group(2)[:1].isupper():
         return f"{rm.group(1)}, {rm.group(2).strip()}"
+    if rm:
+        return rm.group(1)  # "director general at the ministry": the body is anaphoric, keep the title
     rm = re.match(rf",\s+([A-Z][\w&.\- ]*?)['’]s\s+((?:[\w-]+\s+){{0,3}}?(?:{titles}))\b", after, re.I)
     if rm:
         org = rm.group(1).strip()
