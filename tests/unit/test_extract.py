@@ -288,3 +288,24 @@ def test_japanese_vietnamese_chinese_speakers():
     zh = "韩国企划财政部次官金敏浩表示：“出口将逐步恢复。”他说：“政府将提供支持。”据韩联社报道，起亚汽车出口减少。"
     assert quotes(zh, "zh") == [("金敏浩", "出口将逐步恢复。"), ("金敏浩", "政府将提供支持。")]
     assert ("ORG", "韩联社") in ents(zh, "zh") and not [k for k in ents(zh, "zh") if "对" in k[1]]
+
+
+def test_org_title_name_order_anonymous_sources_company_anaphora_and_speaker_after_the_quote():
+    text = ("금감원 부원장 김민수는 \"가계대출을 관리하겠다\"고 말했다.\n"
+            "삼성전자 주가는 3% 올랐다. 한 업계 관계자는 \"반등은 일시적\"이라고 했다.\n"
+            "삼성전자는 실적을 발표했다. 회사 측은 \"수요가 회복되고 있다\"고 밝혔다.\n"
+            "\"투자를 늘리겠다\"라고 박지훈 한빛전자 대표는 말했다.\n"
+            "산업부 관계자는 \"지원을 검토한다\"고 했다. 이 관계자는 \"다음 달 발표한다\"고 덧붙였다.")
+    assert ents(text)[("PERSON", "김민수")]["role"] == "금융감독원 부원장"
+    assert quotes(text) == [("김민수", "가계대출을 관리하겠다"), (None, "반등은 일시적"), ("삼성전자", "수요가 회복되고 있다"),
+                            ("박지훈", "투자를 늘리겠다"), ("산업통상자원부", "지원을 검토한다"),
+                            ("산업통상자원부", "다음 달 발표한다")]
+
+
+def test_english_acronyms_in_parentheses_romanised_korean_names_and_city_governments():
+    e = ents("The Financial Supervisory Service (FSS) fined the lender. The FSS said Choi Jin-ho would lead the probe.",
+             "en")
+    fss = e[("ORG", "Financial Supervisory Service")]
+    assert "FSS" in fss["aliases"] and ("PERSON", "Choi Jin-ho") in e
+    k = ents("구미시는 투자 유치를 발표했다. 경북도청도 지원한다.")
+    assert ("LOCATION", "구미") in k and ("LOCATION", "경상북도") in k

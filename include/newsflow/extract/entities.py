@@ -134,7 +134,7 @@ def strip_particle(word: str) -> str:
 
 
 # Nouns that attach to a place or country name in one written word: 뉴욕증시, 미국산, 중국발.
-KO_PLACE_SUFFIX = re.compile(r"(?:증시|시장|산|발|행|정부|당국|법인|공장|지역|현지|측|내|외|권|주)")
+KO_PLACE_SUFFIX = re.compile(r"(?:증시|시장|산|발|행|정부|당국|법인|공장|지역|현지|측|내|외|권|주|도청|시청|군청|시|군)")
 
 
 def _ko_boundary_ok(text: str, s: int, e: int, place: bool = False) -> bool:
@@ -273,6 +273,12 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
                             break
                     if parts and sep_before(k) and len(parts) <= 3 and all(len(p[2]) >= 1 for p in parts):
                         name_span = (parts[0][0], parts[-1][1], text[parts[0][0]:parts[-1][1]])
+        if name_span is None and w.rstrip(_TRAIL_PUNCT) == core and i + 1 < len(words) and org_words \
+                and "\n" not in text[we:words[i + 1][0]]:
+            # ORG TITLE NAME: 금감원 부원장 김민수는 (the name after the title, a particle on the name)
+            nxt = strip_particle(words[i + 1][2])
+            if ko_is_name(nxt) and not _orgish(nxt, gaz) and nxt not in gaz.surfaces:
+                name_span = (words[i + 1][0], words[i + 1][0] + len(nxt), nxt)
         if name_span is None:
             # minimal reference: 김 부위원장, 최 실장
             if j == i - 1 and j >= 0 and words[j][2] in SURNAMES and not org_words:
@@ -395,9 +401,11 @@ EN_ORG_SUFFIX = re.compile(
     r"Capital|Partners|Airlines|Chemical|Steel|Financial|Insurance|University|Office|Department|Federation|Authority|"
     r"Bureau|Service|Board|Committee|Consultancy|Consulting|Technologies|Technology|Semiconductor|Solutions|Systems|"
     r"Pharmaceuticals|Investment|Investments|Asset Management|Heavy Industries|Construction|Telecom|Logistics|Foundation|"
-    r"Games|Entertainment|Media|Pictures|Labs|Display|Innotek|Chem|Biologics|Mobility|Bank|Card|Life|Airlines?)\.?$")
+    r"Games|Entertainment|Media|Pictures|Labs|Display|Innotek|Chem|Biologics|Mobility|Bank|Card|Life|Airlines?|"
+    r"Union|Party|Assembly|Court|Administration|Agency|Corps|Institute|Cooperative|Shipyard|Shipbuilding|Marine)\.?$")
 _CAP = r"[A-Z][\w'&\-]*(?:\.[A-Z][\w'&\-]*)*"
 _EN_SEQ = re.compile(rf"{_CAP}(?:(?:\s+|\s*&\s*|\s+(?:of|and|for|de|the)\s+){_CAP})*")
+EN_KOREAN_NAME = re.compile(r"^[A-Z][a-z]{1,5}\s+[A-Z][a-z]+-[a-z]+$")
 EN_PERSON = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[a-z]+)?){1,2}$")
 
 
@@ -422,6 +430,19 @@ def _en_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     taken = [(m.start, m.end) for m in found]
     titles = "|".join(re.escape(t) for t in gaz.titles)
     title_words = {w.lower() for t in gaz.titles for w in t.split()}
+    # "Financial Supervisory Service (FSS)": a capitalised name with its acronym is an organisation
+    for m in re.finditer(r"((?:[A-Z][\w&.\-]*)(?:\s+(?:of|and|for|on|&|[A-Z][\w&.\-]*))+)\s+\(([A-Z][A-Za-z&]{1,7})\)", text):
+        s, e = m.start(1), m.end(1)
+        name = re.sub(r"^(?:The|A|An)\s+", "", m.group(1))
+        s = e - len(name)
+        if not any(a < e and s < b for a, b in taken) and len(name.split()) >= 2:
+            found.append(Mention(s, e, "ORG", name, name))
+            found.append(Mention(m.start(2), m.end(2), "ORG", name, m.group(2)))
+            taken += [(s, e), (m.start(2), m.end(2))]
+            for a in re.finditer(rf"\b{re.escape(m.group(2))}\b", text):
+                if a.start() > m.end(2):
+                    found.append(Mention(a.start(), a.end(), "ORG", name, m.group(2)))
+                    taken.append((a.start(), a.end()))
     for m in _EN_SEQ.finditer(text):
         s, e, seq = m.start(), m.end(), m.group().rstrip(".,")
         e = s + len(seq)
@@ -444,11 +465,12 @@ def _en_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
         if not EN_PERSON.match(seq):
             continue
         before, after = text[max(0, s - 40):s], text[e:e + 80]
+        korean_name = bool(EN_KOREAN_NAME.match(seq))  # Lee Sang-woo: a romanised Korean name is a person
         said = re.search(r"(?:said|says|told|according to|added|noted)\s*$", before) or \
             re.match(r"\s*(?:said|says|told|added|noted)\b", after)
         appos = re.match(rf",\s+(?:a|an|the)?\s*(?:[\w'’&.-]+\s+){{0,4}}(?:{titles})\b", after, re.I) if titles else None
         titled = bool(title_prefix) or (re.search(rf"(?:{titles})\s+$", before, re.I) if titles else None)
-        if said or appos or titled:
+        if said or appos or titled or korean_name:
             role = _en_person_role(after, titles, gaz, found) if appos else None
             if not role and title_prefix:
                 role = title_prefix

@@ -30,11 +30,30 @@ SPEECH_KO = re.compile(r"^(?:이?라며|이?라고|고|며|면서|이?라는|이
 SPEECH_JA = re.compile(r"^(?:と|との)")
 SPEECH_EN = re.compile(r"^\s*,?\s*(?:he|she|they|it|\w+(?:\s+\w+){0,3})?\s*(?:said|says|added|told|noted|wrote|warned|stressed)\b", re.I)
 PRONOUN = {
-    "ko": re.compile(r"(?:^|\s)(?:그|그녀|이들|그들|그는|그녀는)(?:은|는|이|가|도)?\s"),
+    "ko": re.compile(r"(?:^|\s)(?:그|그녀|이들|그들|그는|그녀는|이 관계자|이 관계자들|이 당국자)(?:은|는|이|가|도)?\s"),
     "ja": re.compile(r"(?:同氏|彼|彼女|同社|同省)(?:は|が|も)"),
     "zh": re.compile(r"(?:他|她|他们|该负责人)(?:表示|说|称|指出)?"),
     "vi": re.compile(r"(?:^|\s)(?:ông|bà|anh|chị|họ)\s", re.I),
     "en": re.compile(r"\b(?:he|she|they)\b", re.I),
+}
+# Sources the text does not name: their quotes have no speaker (and are not attributed to
+# whoever was named before them).
+ANONYMOUS = {
+    "ko": re.compile(r"(?:^|\s)(?:한|익명의|익명을 요구한|다른|또 다른|복수의|일부)\s+(?:\S+\s+){0,3}?"
+                     r"(?:관계자|관계자들|전문가|전문가들|직원|임원|당국자|소식통|애널리스트|연구원|대표|사장|교수|주민|상인|"
+                     r"투자자|업체 대표)(?:은|는|이|가|도)\s"),
+    "en": re.compile(r"\b(?:an?|one|another)\s+(?:\w+\s+){0,3}?(?:official|source|executive|analyst|insider|"
+                     r"expert|trader|banker|person)\b", re.I),
+    "ja": re.compile(r"(?:ある|別の)\S{0,10}?(?:関係者|幹部|担当者|アナリスト)は"),
+    "vi": re.compile(r"(?:một|một số)\s+(?:\S+\s+){0,3}?(?:quan chức|chuyên gia|lãnh đạo|nguồn tin)", re.I),
+    "zh": re.compile(r"(?:一位|一名|某)\S{0,8}?(?:人士|官员|负责人|分析师)"),
+}
+# The organisation named before: 회사 측은 "…", 同社は「…」, the company said
+ORG_ANAPHOR = {
+    "ko": re.compile(r"(?:^|\s)(?:회사\s?측|이 회사|그 회사|같은 회사|해당 회사|해당 업체|이 은행|해당 은행|이 기관|회사)"
+                     r"(?:은|는|이|가|도|측은|측이)\s"),
+    "ja": re.compile(r"(?:同社|同行|同省)(?:は|が|も)"),
+    "zh": re.compile(r"(?:该公司|该行|该部)"),
 }
 PRONOUN_AFTER = re.compile(r"^[”\"」]?\s*[,，、]?\s*(?:(?:ông|bà|anh|chị|họ)\s+(?:nói|cho biết|khẳng định|nhấn mạnh)|"
                            r"(?:he|she|they)\s+(?:said|added)|と(?:彼|彼女|同氏)は|(?:他|她)(?:说|表示))", re.I)
@@ -172,17 +191,29 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
             cands = mentions.between(win_start, qs)
             pron = PRONOUN.get(lang)
             pm = pron.search(window) if pron else None
-            if pm and (not cands or cands[-1][1] <= win_start + pm.start()):
+            anon = ANONYMOUS.get(lang)
+            am = anon.search(window) if anon else None
+            om = ORG_ANAPHOR.get(lang)
+            om = om.search(window) if om else None
+            after_last = (lambda m: m and (not cands or cands[-1][1] <= win_start + m.start()))
+            if after_last(am):
+                how = "anonymous"  # 한 업계 관계자는 "…": nobody we can name
+            elif after_last(om):
+                orgs = [c for c in mentions.between(0, qs) if c[3] == "ORG"]
+                if orgs:
+                    speaker, how = orgs[-1], "company"  # 회사 측은 "…": the organisation last named
+            elif after_last(pm):
                 speaker, how = ("pronoun", None, *(last_speaker or (None, None))), "pronoun"
             elif cands:
                 speaker, how = _pick_before(text, cands, lang, qs - 1), "before"
-            if speaker is None:
+            if speaker is None and how != "anonymous":
                 after_cands = mentions.between(qe + 1, s_end)
-                if after_cands:
-                    speaker, how = after_cands[0], "after"
-        if speaker is None and para_speaker:
+                if after_cands:  # "…"라고 김철수 대표는 말했다
+                    people = [c for c in after_cands if c[3] == "PERSON"]
+                    speaker, how = (people[0] if people else after_cands[0]), "after"
+        if speaker is None and para_speaker and how != "anonymous":
             speaker, how = ("cont", None, *para_speaker), "continued"
-        if speaker is None and PRONOUN_AFTER.match(text[qe + 1:qe + 40]) and last_speaker:
+        if speaker is None and how != "anonymous" and PRONOUN_AFTER.match(text[qe + 1:qe + 40]) and last_speaker:
             speaker, how = ("pronoun", None, *last_speaker), "pronoun"  # "…", ông nói / 」と彼は述べた
         if speaker is None and lang == "en":
             # first quote of a paragraph, attribution later: "…" X said in the next sentence

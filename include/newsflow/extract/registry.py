@@ -105,8 +105,10 @@ def to_gold_schema(doc: Doc, found: dict[str, list[Row]], obj: dict[str, Any] | 
             row["role"] = e["role"]
         ents.append(row)
     out["entities"] = ents
+    # the gold schema's speaker is an entity; quotes from unnamed sources stay in the lake's
+    # quotes table (speaker null) but are not listed here
     out["quotes"] = [{"speaker": q["speaker"], "text": q["text"], "start": q["start"], "end": q["end"]}
-                     for q in found.get("quotes", [])]
+                     for q in found.get("quotes", []) if q.get("speaker")]
     out["dates"] = [{"text": d["text"], "normalized": d["normalized"], "start": d["start"], "end": d["end"]}
                     for d in found.get("dates", [])]
     out["numbers"] = [{"text": n["text"], "value": n["value"], "unit": n["unit"], "start": n["start"], "end": n["end"]}
