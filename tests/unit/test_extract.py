@@ -309,3 +309,19 @@ def test_english_acronyms_in_parentheses_romanised_korean_names_and_city_governm
     assert "FSS" in fss["aliases"] and ("PERSON", "Choi Jin-ho") in e
     k = ents("구미시는 투자 유치를 발표했다. 경북도청도 지원한다.")
     assert ("LOCATION", "구미") in k and ("LOCATION", "경상북도") in k
+
+
+def test_field_words_in_roles_names_ending_like_suffixes_mayors_and_group_companies():
+    text = ("데이비드 밀러 미국 재무부 국제금융 담당 차관은 발표 직후 성명에서 \"동맹과 협의했다\"고 밝혔다.\n"
+            "이민성 한빛조선지회장은 집회에서 \"임금을 올려야 한다\"고 말했다.\n"
+            "협약식에는 최동훈 경북도 경제부지사와 정해린 포항시장이 참석했다. 이커머스 시장은 커졌다.\n"
+            "부산울산경제자유구역청 관계자는 \"유치를 서두르겠다\"고 했다. LG이노텍과 SK실트론도 투자한다.")
+    e = ents(text)
+    assert e[("PERSON", "데이비드 밀러")]["role"] == "미국 재무부 국제금융 담당 차관"
+    assert e[("PERSON", "이민성")]["role"] == "한빛조선지회장"
+    assert e[("PERSON", "최동훈")]["role"] == "경북도 경제부지사"
+    assert e[("PERSON", "정해린")]["role"] == "포항시장"
+    assert not [k for k in e if k[0] == "PERSON" and k[1] == "이커머스"]
+    assert ("ORG", "부산울산경제자유구역청") in e and ("ORG", "SK실트론") in e
+    assert quotes(text) == [("데이비드 밀러", "동맹과 협의했다"), ("이민성", "임금을 올려야 한다"),
+                            ("부산울산경제자유구역청", "유치를 서두르겠다")]

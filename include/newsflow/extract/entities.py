@@ -102,6 +102,8 @@ def ko_is_name(word: str) -> bool:
         return False
     if not (word[0] in SURNAMES or word[:2] in SURNAMES):
         return False
+    if len(word) == 4 and word[:2] not in SURNAMES:
+        return False  # four syllables: only with a two-syllable surname (남궁, 제갈...); 국제금융 is not a name
     toks = _analyze(word)
     if len(toks) == 1:
         t = toks[0]
@@ -134,7 +136,8 @@ def strip_particle(word: str) -> str:
 
 
 # Nouns that attach to a place or country name in one written word: 뉴욕증시, 미국산, 중국발.
-KO_PLACE_SUFFIX = re.compile(r"(?:증시|시장|산|발|행|정부|당국|법인|공장|지역|현지|측|내|외|권|주|도청|시청|군청|시|군)")
+KO_PLACE_SUFFIX = re.compile(r"(?:증시|시장|산|발|행|정부|당국|법인|공장|지역|현지|측|내|외|권|주|도청|시청|군청|시|군|"
+                             r"사업장|조선소|캠퍼스|산단|산업단지|공단|항|공항|점|지사|본사)")
 
 
 def _ko_boundary_ok(text: str, s: int, e: int, place: bool = False) -> bool:
@@ -210,10 +213,15 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
         if not title:
             continue
         dept = core_nop[: -len(title)]
-        if dept and not (title in KO_DEPT_TITLES and re.fullmatch(rf"[{HANGUL}A-Za-z]{{2,8}}", dept)) \
+        if title in gaz.strict_titles:
+            # 시장 is "market" unless a place heads it: 구미시장 (the mayor of 구미)
+            place = gaz.surfaces.get(dept) or gaz.surfaces.get(dept + "시")
+            if not (place and place.type == "LOCATION"):
+                continue
+        elif dept and not re.fullmatch(rf"[{HANGUL}A-Za-z]{{2,8}}", dept) \
                 and not re.fullmatch(r"제?\d+|수석|선임|책임|공동|대표|초대", dept) \
                 and not (dept in gaz.surfaces and gaz.surfaces[dept].type == "ORG"):
-            continue  # 협력파트너 is not a title; 반도체과장, 무역투자실장 are
+            continue  # 반도체과장, 무역투자실장, 통상차관보, 경제부지사: a department or field, then the title
         if core_nop in gaz.surfaces:  # 산업연구원 is an organisation, not a title
             continue
         # walk back over organisation words, then the name
@@ -245,16 +253,28 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
                 org_words.insert(0, words[k])
                 k -= 1
         else:
-            while j >= 0 and len(org_words) < 4:
+            free, strong = 0, False
+            while j >= 0 and len(org_words) < 5:
                 wj = words[j][2]
-                if wj != wj.rstrip(_TRAIL_PUNCT) or (strip_particle(wj) != wj and not _orgish(wj, gaz)):
+                if strong and _proper_only(wj, gaz):
+                    break  # 매튜 콜린스 [미국 상무부]: left of a known organisation, an unknown word is the name
+                acr = re.fullmatch(r".+\([A-Za-z&]{2,8}\)", wj)
+                if (wj != wj.rstrip(_TRAIL_PUNCT) and not acr) or (strip_particle(wj) != wj and not _orgish(wj, gaz)):
                     break
                 if ko_is_name(wj) and not _orgish(wj, gaz):
                     break
                 if not (_orgish(wj, gaz) or KO_DEPT.search(wj)):
-                    break
+                    # a field word between the organisation and the title: 미국 상무부 [산업안보 담당] 차관
+                    if free >= 2 or not re.fullmatch(rf"[{HANGUL}]{{2,6}}", wj) or _VERBAL_END.search(wj):
+                        break
+                    free += 1
                 org_words.insert(0, words[j])
+                strong = strong or (_orgish(wj, gaz) and not _proper_only(wj, gaz))
                 j -= 1
+            # free words left of every organisation word belong to the name, not the role
+            while org_words and not (_orgish(org_words[0][2], gaz) or KO_DEPT.search(org_words[0][2])):
+                org_words.pop(0)
+                j += 1
             if j >= 0:
                 wj = words[j][2]
                 if _bare_name(wj):
@@ -302,6 +322,7 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
                 if full != ow:
                     role_org = role_org.replace(ow, full)
                 out.append(Mention(ws_, we_, "ORG", full, ow))
+            role_org = re.sub(r"\([^()]*\)", "", role_org)  # 한국개발연구원(KDI) -> 한국개발연구원
             role = " ".join(role_org.split() + [dept + title])
         else:
             role = dept + title
@@ -340,11 +361,23 @@ def _known_type(word: str, gaz: Gazetteer) -> str | None:
     return e.type if e else None
 
 
+def _proper_only(word: str, gaz: Gazetteer) -> bool:
+    """Orgish only because it is an unknown proper noun (no gazetteer entry, no suffix)."""
+    w = re.sub(r"\([A-Za-z&]{2,8}\)$", "", word)
+    if w in gaz.surfaces or KO_ORG_SUFFIX.search(w) or KO_DEPT.search(w) or re.search(r"[A-Za-z]", w) \
+            or re.fullmatch(rf"[{HANGUL}]{{2,4}}대", w):
+        return False
+    return _orgish(w, gaz)
+
+
 KO_LOCAL_GOV = re.compile(r"(?:도청|시청|군청|구청|도|시|군|구)$")
 
 
 def _orgish(word: str, gaz: Gazetteer) -> bool:
     """A word that can stand in the organisation slot of a role."""
+    acr = re.fullmatch(r"(.+)\([A-Za-z&]{2,8}\)", word)
+    if acr:
+        word = acr.group(1)  # 한국개발연구원(KDI)
     if word in gaz.surfaces:
         return gaz.surfaces[word].type in ("ORG", "COUNTRY", "LOCATION")
     gov = KO_LOCAL_GOV.search(word)
@@ -354,8 +387,9 @@ def _orgish(word: str, gaz: Gazetteer) -> bool:
         return True
     if not re.fullmatch(rf"[{HANGUL}]+", word) or len(word) < 2:
         return False
-    if bool(KO_ORG_SUFFIX.search(word) or KO_DEPT.search(word)) and len(word) >= 3:
-        return True
+    suffix = KO_ORG_SUFFIX.search(word) or KO_DEPT.search(word)
+    if suffix and len(word) >= 3 and not (len(suffix.group()) == 1 and len(word) <= 3 and ko_is_name(word)):
+        return True  # 상무부, 반도체과 -- but 김태성 is a name that happens to end in 성
     # a proper noun the gazetteer lacks (한국수력원자력), or a university's short form (건국대)
     if re.fullmatch(rf"[{HANGUL}]{{2,4}}대", word) and ko_is_proper(word[:-1]):
         return True
@@ -379,14 +413,25 @@ def _ko_structural_orgs(text: str, gaz: Gazetteer) -> list[Mention]:
         if core in gaz.surfaces or len(core) < 4 or KO_DEPT.search(core):
             continue
         company = re.search(r"(?:증권|은행|전자|중공업|홀딩스|금융지주|자산운용|그룹|공사)$", core)
-        institution = re.search(r"(?:협회|연합회|협의회|중앙회|진흥원|재단|공단|상공회의소|대학교|법원|연구원|연구소)$", core)
+        institution = re.search(r"(?:협회|연합회|협의회|중앙회|진흥원|재단|공단|상공회의소|대학교|법원|연구원|연구소)$", core) \
+            or (len(core) >= 6 and re.search(r"(?:청|처|위원회|공사)$", core))  # 대구경북경제자유구역청
         if (company and ko_is_proper_or_latin(core[:company.start()])) or (institution and institution.start() >= 2):
             out.append(Mention(m.start(1), m.start(1) + len(core), "ORG", core, core))
     return out
 
 
+KO_LATIN_CO = re.compile(rf"(?<![A-Za-z0-9{HANGUL}])((?:SK|LG|GS|CJ|KB|HD|LS|KT|DB|HL|OCI|NH|BNK|DGB|JB|KCC|SM|JYP|YG)"
+                         rf"[{HANGUL}]{{2,8}})")
+
+
 def _ko_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     found = _gazetteer_mentions(text, gaz, "ko") + _ko_compounds(text, gaz)
+    taken = [(m.start, m.end) for m in found]
+    for m in KO_LATIN_CO.finditer(text):
+        name = strip_particle(m.group(1))
+        s, e = m.start(1), m.start(1) + len(name)
+        if not any(a < e and s < b for a, b in taken):
+            found.append(Mention(s, e, "ORG", name, name))  # a group prefix + Hangul: a group company
     found += _ko_structural_orgs(text, gaz)
     found = _resolve_overlaps(found)
     found += _ko_people(text, gaz, found)

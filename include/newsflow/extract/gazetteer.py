@@ -39,6 +39,7 @@ class Gazetteer:
     lang: str
     surfaces: dict[str, Entry] = field(default_factory=dict)
     titles: list[str] = field(default_factory=list)
+    strict_titles: set[str] = field(default_factory=set)  # titles that need a place before them (구미시장)
     single: dict[str, Entry] = field(default_factory=dict)  # one-character aliases (compounds only)
     files: list[str] = field(default_factory=list)
     _pattern: re.Pattern | None = None
@@ -98,6 +99,8 @@ def load(lang: str) -> Gazetteer:
                 typ, canonical, aliases, strict = parsed
                 if typ == "TITLE":
                     titles.update([canonical, *aliases])
+                    if strict:
+                        gaz.strict_titles.add(canonical)
                     continue
                 gaz.surfaces[canonical] = Entry(typ, canonical)
                 for a in aliases:

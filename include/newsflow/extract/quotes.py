@@ -130,7 +130,7 @@ def _pick_before(text: str, cands: list, lang: str, quote_start: int):
     marked = []
     for c in cands:
         tail = text[c[1]:quote_start]
-        if subj and subj.match(tail) or (lang == "ko" and re.match(r"^(?:\s\S+){0,4}?(?:은|는|이|가)(?=\s)", tail)):
+        if subj and subj.match(tail) or (lang == "ko" and re.match(r"^(?:\s\S+){0,6}?(?:은|는|이|가)(?=\s)", tail)):
             marked.append(c)
     # the subject's own role may name an organisation (박성호 산업부 과장은): the person wins
     for pool in ([c for c in marked if c[3] == "PERSON"], marked, [c for c in cands if c[3] == "PERSON"], cands):
