@@ -325,3 +325,13 @@ def test_field_words_in_roles_names_ending_like_suffixes_mayors_and_group_compan
     assert ("ORG", "부산울산경제자유구역청") in e and ("ORG", "SK실트론") in e
     assert quotes(text) == [("데이비드 밀러", "동맹과 협의했다"), ("이민성", "임금을 올려야 한다"),
                             ("부산울산경제자유구역청", "유치를 서두르겠다")]
+
+
+def test_english_spokespeople_speak_for_their_organisation_and_org_title_name():
+    text = ("\"We are doing our best,\" an official at the Ministry of Economy and Finance said.\n"
+            "\"Demand is growing,\" Hanbit Cosmetics CEO Yoon Da-eun told reporters.\n"
+            "\"It is temporary,\" an analyst said.")
+    assert quotes(text, "en") == [("Ministry of Economy and Finance", "We are doing our best,"),
+                                  ("Yoon Da-eun", "Demand is growing,"), (None, "It is temporary,")]
+    e = ents(text, "en")
+    assert e[("PERSON", "Yoon Da-eun")]["role"] == "CEO, Hanbit Cosmetics" and ("ORG", "Hanbit Cosmetics") in e

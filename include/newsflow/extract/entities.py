@@ -450,6 +450,8 @@ EN_ORG_SUFFIX = re.compile(
     r"Union|Party|Assembly|Court|Administration|Agency|Corps|Institute|Cooperative|Shipyard|Shipbuilding|Marine)\.?$")
 _CAP = r"[A-Z][\w'&\-]*(?:\.[A-Z][\w'&\-]*)*"
 _EN_SEQ = re.compile(rf"{_CAP}(?:(?:\s+|\s*&\s*|\s+(?:of|and|for|de|the)\s+){_CAP})*")
+EN_ORG_HEAD = re.compile(r"^(?:Ministry|Department|Bank|Institute|Bureau|Office|Agency|Council|Federation|"
+                         r"Association|Commission|Board|University|Korea Institute|Korea Development)\b(?:\s+(?:of|for)\b)?")
 EN_KOREAN_NAME = re.compile(r"^[A-Z][a-z]{1,5}\s+[A-Z][a-z]+-[a-z]+$")
 EN_PERSON = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[a-z]+)?){1,2}$")
 
@@ -491,11 +493,21 @@ def _en_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     for m in _EN_SEQ.finditer(text):
         s, e, seq = m.start(), m.end(), m.group().rstrip(".,")
         e = s + len(seq)
-        if any(a < e and s < b for a, b in taken):
+        is_org = (EN_ORG_SUFFIX.search(seq) or EN_ORG_HEAD.match(seq)) and len(seq.split()) >= 2
+        inside = [f for f in found if s <= f.start and f.end <= e]
+        if is_org and inside and all(f.type in ("COUNTRY", "LOCATION") for f in inside) \
+                and not any(a < e and s < b for a, b in taken if not any((f.start, f.end) == (a, b) for f in inside)):
+            # "Korea Customs Service": the organisation, not the country it starts with
+            found = [f for f in found if f not in inside or f.type == "COUNTRY"]
+            for f in inside:
+                if f.type == "COUNTRY":
+                    f.compound = True  # keep it beside the organisation that contains it
+        elif any(a < e and s < b for a, b in taken):
             continue
-        if EN_ORG_SUFFIX.search(seq) and len(seq.split()) >= 2:
+        if is_org:
             seq2 = re.sub(r"^(?:The|A|An)\s+", "", seq)
             found.append(Mention(e - len(seq2), e, "ORG", seq2, seq2))
+            taken.append((s, e))
             continue
         # "Finance Minister Yoon Seong-ho": a capitalised title in front of the name
         words = seq.split()
@@ -504,6 +516,17 @@ def _en_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
                                                                               "foreign", "deputy", "vice"}:
             lead += 1
         title_prefix = " ".join(words[:lead])
+        if not lead and len(words) > 2 and EN_KOREAN_NAME.match(" ".join(words[-2:])):
+            # "Amorepacific CEO Park Jae-hoon": organisation and title in front of a Korean name
+            lead = len(words) - 2
+            head = words[:lead]
+            t_at = max((i for i, w in enumerate(head) if w.lower() in title_words or w.isupper()), default=-1)
+            title_prefix = (" ".join(head[t_at:]) + (", " + " ".join(head[:t_at]) if t_at > 0 else "")) \
+                if t_at >= 0 else ""
+            if t_at > 0:  # the words before the title name the organisation
+                org = " ".join(head[:t_at])
+                entry = gaz.surfaces.get(org)
+                found.append(Mention(s, s + len(org), "ORG", entry.canonical if entry else org, org))
         if lead:
             s = s + len(seq) - len(" ".join(words[lead:]))
             seq = " ".join(words[lead:])
@@ -547,6 +570,9 @@ def _ja_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
         start = m.start(2) if m.group(1) == "同国" or not m.group(1) else m.start(1)
         found.append(Mention(start, m.end(2), "ORG", canonical, org))
     found = _resolve_overlaps(found)
+    for m in re.finditer(r"[ァ-ヶー]{2,}(?:州|県|市|省)", text):
+        if not any(f.start < m.end() and m.start() < f.end for f in found):
+            found.append(Mention(m.start(), m.end(), "LOCATION", m.group(), m.group()))  # インディアナ州
     person = re.compile(rf"([ァ-ヶー]+(?:・[ァ-ヶー]+)+|[一-龥]{{2,4}})(?:({titles})|氏)")
     for m in person.finditer(text):
         name = m.group(1)

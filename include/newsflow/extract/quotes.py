@@ -28,7 +28,11 @@ from newsflow.extract.base import Doc, Row
 PAIRS = {"“": "”", "「": "」", "『": "』", "\"": "\""}
 SPEECH_KO = re.compile(r"^(?:이?라며|이?라고|고|며|면서|이?라는|이?란|이?라)\b|^(?:이?라며|이?라고|고\s|며\s|면서)")
 SPEECH_JA = re.compile(r"^(?:と|との)")
-SPEECH_EN = re.compile(r"^\s*,?\s*(?:he|she|they|it|\w+(?:\s+\w+){0,3})?\s*(?:said|says|added|told|noted|wrote|warned|stressed)\b", re.I)
+SPEECH_EN = re.compile(r"^\s*,?\s*(?:he|she|they|it|[\w'’.-]+(?:\s+[\w'’.-]+){0,5})?\s*(?:said|says|added|told|noted|wrote|"
+                       r"warned|stressed)\b", re.I)
+# "…," an official at the Ministry of X said: a spokesperson speaks for the organisation
+SPOKES_EN = re.compile(r"(?:an?|the|one)\s+(?:\w+\s+){0,2}?(?:officials?|spokes(?:person|man|woman)|representatives?)\s+"
+                       r"(?:at|of|from|with|for)\s+(?:the\s+)?", re.I)
 PRONOUN = {
     "ko": re.compile(r"(?:^|\s)(?:그|그녀|이들|그들|그는|그녀는|이 관계자|이 관계자들|이 당국자)(?:은|는|이|가|도)?\s"),
     "ja": re.compile(r"(?:同氏|彼|彼女|同社|同省)(?:は|が|も)"),
@@ -43,7 +47,7 @@ ANONYMOUS = {
                      r"(?:관계자|관계자들|전문가|전문가들|직원|임원|당국자|소식통|애널리스트|연구원|대표|사장|교수|주민|상인|"
                      r"투자자|업체 대표)(?:은|는|이|가|도)\s"),
     "en": re.compile(r"\b(?:an?|one|another)\s+(?:\w+\s+){0,3}?(?:official|source|executive|analyst|insider|"
-                     r"expert|trader|banker|person)\b", re.I),
+                     r"expert|trader|banker|person)\b(?!\s+(?:at|of|from|with|for)\s+(?:the\s+)?[A-Z])", re.I),
     "ja": re.compile(r"(?:ある|別の)\S{0,10}?(?:関係者|幹部|担当者|アナリスト)は"),
     "vi": re.compile(r"(?:một|một số)\s+(?:\S+\s+){0,3}?(?:quan chức|chuyên gia|lãnh đạo|nguồn tin)", re.I),
     "zh": re.compile(r"(?:一位|一名|某)\S{0,8}?(?:人士|官员|负责人|分析师)"),
@@ -165,9 +169,16 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
         if lang == "en":
             after = text[qe + 1:min(s_end, qe + 120) if s_end > qe else qe + 120]
             m = SPEECH_EN.match(after)
-            if m:
+            sp = SPOKES_EN.match(after.lstrip(" ,"))
+            if sp:
+                off = qe + 1 + (len(after) - len(after.lstrip(" ,"))) + sp.end()
+                org = [c for c in mentions.between(off, off + 80) if c[3] == "ORG" and c[0] <= off + 2]
+                if org:
+                    speaker, how = org[0], "spokesperson"
+            if speaker is None and m:
                 cands = mentions.between(qe + 1, qe + 1 + m.end() + 60)
                 person = [c for c in cands if c[0] <= qe + 1 + m.end() + 2]
+                person = [c for c in person if c[3] == "PERSON"] or person  # "Acme CEO Kim said": Kim
                 if person:
                     speaker, how = person[0], "after"
                 elif re.match(r"\s*,?\s*(?:he|she|they)\b", after, re.I):
