@@ -2,6 +2,7 @@
 written for these tests (Korean and English for every extractor, plus ja/zh/vi)."""
 
 import json
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -335,3 +336,22 @@ def test_english_spokespeople_speak_for_their_organisation_and_org_title_name():
                                   ("Yoon Da-eun", "Demand is growing,"), (None, "It is temporary,")]
     e = ents(text, "en")
     assert e[("PERSON", "Yoon Da-eun")]["role"] == "CEO, Hanbit Cosmetics" and ("ORG", "Hanbit Cosmetics") in e
+
+
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "gold" / "seed.json"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/gold/seed.json not present")
+def test_the_seed_articles_people_roles_organisations_countries_and_quotes():
+    gold = json.loads(SEED.read_text(encoding="utf-8"))
+    doc = doc_from_json(gold)
+    found = analyze(doc)
+    got = {(e["type"], e["canonical"]): e.get("role") for e in found["entities"]}
+    for e in gold["entities"]:
+        assert (e["type"], e["canonical"]) in got, e
+        if e["type"] == "PERSON":
+            assert got[(e["type"], e["canonical"])] == e["role"]
+    assert len(got) == len(gold["entities"])  # nothing extra
+    assert [(q["speaker"], q["text"]) for q in found["quotes"]] == [(q["speaker"], q["text"]) for q in gold["quotes"]]
+    assert {d["normalized"] for d in found["dates"]} == {d["normalized"] for d in gold["dates"]}
+    assert [n for n in found["numbers"] if n["kind"] != "count"] == gold["numbers"] == []  # 3개국 is a count
