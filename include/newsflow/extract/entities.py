@@ -51,9 +51,6 @@ KO_ORG_SUFFIX = re.compile(
     r"항공|자동차|모터스|제약|바이오|바이오로직스|통신|텔레콤|에너지|솔루션|그룹|홀딩스|공사|공단|협회|연합회|재단|연구원|연구소|"
     r"기금|위원회|거래소|대학교|상공회의소|상의|중앙회|협의회|협의체|진흥원|조합|신문|일보|방송|리서치|컨설팅|파트너스|인베스트먼트|테크|반도체|디스플레이|"
     r"철강|제철|물산|상사|유통|백화점|마트|푸드|식품|게임즈|엔터테인먼트|랩스|부|청|처|성)$")
-# Titles that take a department in the same word: 반도체과장, 무역투자실장, 메모리본부장.
-KO_DEPT_TITLES = {"과장", "실장", "국장", "팀장", "본부장", "센터장", "부장", "소장", "단장", "처장", "정책관", "심의관",
-                  "연구위원", "사업부장", "부문장", "담당"}
 KO_DESCRIPTORS = ("시장조사업체", "조사업체", "업체", "기업", "회사", "증권사", "자산운용사", "운용사", "신용평가사", "평가사",
                   "투자은행", "컨설팅업체", "연구기관", "싱크탱크", "외신", "통신사", "은행", "완성차업체", "제조사")
 # One-letter country names that make compounds (한·미·일, 미중).
@@ -343,17 +340,6 @@ def _bare_name(word: str) -> bool:
 
 def ko_is_proper_or_latin(word: str) -> bool:
     return bool(re.search(r"[A-Za-z]", word)) or ko_is_proper(word)
-
-
-def _dedupe_country(parts: list[str]) -> list[str]:
-    """미국 + 미국 상무부 -> 미국 상무부 (the ORG canonical already names the country)."""
-    out: list[str] = []
-    for p in parts:
-        if out and p.startswith(out[-1] + " "):
-            out[-1] = p
-        else:
-            out.append(p)
-    return out
 
 
 def _known_type(word: str, gaz: Gazetteer) -> str | None:

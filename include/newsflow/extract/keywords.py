@@ -115,7 +115,7 @@ def _ko_candidates(doc: Doc, entities: list[Row]) -> set[str]:
     for s, e in runs:
         term = text[s:e].strip("·")
         if len(term) < 2 or len(term) > 20 or re.search(r"\d", term) and not re.search(r"[A-Za-z]", term) \
-                or not re.match(rf"[A-Za-z가-힣]", term) \
+                or not re.match(r"[A-Za-z가-힣]", term) \
                 or KO_TIME.search(term) or gaz.title_at_end(term):
             surfaces.append(None)
             continue
