@@ -134,6 +134,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    from newsflow.schemas import data_dictionary
+
+    text = data_dictionary() + "\n"
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(text, end="")
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from newsflow.report import summary
 
@@ -189,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     an.add_argument("--dir", help="analyze every IN/<name>.json into OUT/<name>.json")
     an.add_argument("--out")
     an.set_defaults(func=cmd_analyze)
+
+    dd = sub.add_parser("dictionary", help="print the data dictionary generated from the table schemas")
+    dd.add_argument("--out", help="write it to this file (docs/data-dictionary.md)")
+    dd.set_defaults(func=cmd_dictionary)
 
     s = sub.add_parser("summary", help="print what the lake holds (DuckDB)")
     s.add_argument("--lake", default=default_lake())

@@ -1,12 +1,21 @@
-"""Table schemas of the lake (the data contract). Partition keys live only in directory names.
+"""Table schemas of the lake: the data contract, one definition per table.
 
-Every table is partitioned ``date=YYYY-MM-DD/source=NAME``: ``date`` is the run's data
-date in the source's zone (for ``articles`` the local publication date of the articles
-discovered for that date), ``source`` the source name from the sources file.
-Timestamps are microseconds in UTC.
+Each column has a type, a nullability and a description; ``docs/data-dictionary.md`` is
+generated from these definitions (``python -m newsflow dictionary``) and a test fails when
+the two drift apart. The Arrow schemas in ``TABLES`` carry the descriptions as field
+metadata, so they travel inside every Parquet file too.
+
+Every table is partitioned ``date=YYYY-MM-DD/source=NAME``. The partition keys live only in
+directory names, never inside the files. ``date`` is the run's data date in the source's
+zone (for ``articles`` and the fact tables: the local publication date of the articles
+discovered for that date); ``source`` is the source name from the sources file.
+Timestamps are microseconds in UTC. Every row carries ``schema_version``; a new nullable
+column is a non-breaking change (older files read it as null).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -14,75 +23,158 @@ SCHEMA_VERSION = 1
 PARTITION_KEYS = ("date", "source")
 TS = pa.timestamp("us", tz="UTC")
 _STR_LIST = pa.list_(pa.string())
+_I32 = pa.int32()
 
-TABLES: dict[str, pa.Schema] = {
-    "articles": pa.schema([
-        ("article_id", pa.string()), ("url", pa.string()), ("canonical_url", pa.string()),
-        ("lang", pa.string()), ("title", pa.string()), ("body", pa.string()), ("paragraphs", _STR_LIST),
-        ("authors", _STR_LIST), ("section", pa.string()),
-        ("published_at", TS), ("modified_at", TS), ("published_local", pa.string()),
-        ("published_date", pa.date32()), ("fetched_at", TS),
-        ("date_source", pa.string()), ("title_source", pa.string()),
-        ("encoding", pa.string()), ("encoding_source", pa.string()), ("edition_group", pa.string()),
-        ("char_count", pa.int32()), ("content_hash", pa.string()), ("dup_cluster_id", pa.string()),
-        ("is_canonical", pa.bool_()), ("keywords", _STR_LIST), ("clean_removed", pa.string()),
-        ("extractor_version", pa.string()), ("lang_confidence", pa.float32()),
-        ("run_id", pa.string()), ("schema_version", pa.int16()),
-    ]),
-    "fetch_log": pa.schema([
-        ("url", pa.string()), ("kind", pa.string()), ("final_url", pa.string()), ("status", pa.int32()),
-        ("ok", pa.bool_()), ("attempts", pa.int32()), ("bytes", pa.int64()), ("elapsed_ms", pa.int64()),
-        ("content_type", pa.string()), ("error_class", pa.string()), ("error", pa.string()),
-        ("fetched_at", TS), ("outcome", pa.string()), ("encoding", pa.string()), ("encoding_source", pa.string()),
-        ("etag", pa.string()), ("last_modified", pa.string()),
-        ("run_id", pa.string()), ("schema_version", pa.int16()),
-    ]),
-    "runs": pa.schema([
-        ("run_id", pa.string()), ("stage", pa.string()), ("counts", pa.string()), ("seconds", pa.float64()),
-        ("schema_version", pa.int16()),
-    ]),
-    "signatures": pa.schema([
-        ("article_id", pa.string()), ("content_hash", pa.string()), ("dup_cluster_id", pa.string()),
-        ("published_at", TS), ("signature", pa.binary()), ("shingles", pa.int32()),
-        ("run_id", pa.string()), ("schema_version", pa.int16()),
-    ]),
-    "raw_pages": pa.schema([
-        ("url", pa.string()), ("kind", pa.string()), ("final_url", pa.string()), ("status", pa.int32()),
-        ("headers", pa.string()), ("body", pa.binary()), ("fetched_at", TS),
-        ("etag", pa.string()), ("last_modified", pa.string()),
-        ("run_id", pa.string()), ("schema_version", pa.int16()),
-    ]),
-    "rejects": pa.schema([
-        ("url", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
-        ("run_id", pa.string()), ("schema_version", pa.int16()),
-    ]),
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    type: pa.DataType
+    doc: str
+    nullable: bool = True
+
+
+RUN_ID = Col("run_id", pa.string(), "The Airflow run (or CLI run) that wrote this row.", False)
+VERSION = Col("schema_version", pa.int16(), "Version of this table's schema when the row was written.", False)
+EXTRACTORS = Col("extractors", pa.string(), "Versions of the extractors that made the row, e.g. `entities=1,dates=1`.")
+ARTICLE_ID = Col("article_id", pa.string(), "The article (`articles.article_id`).", False)
+IDX = Col("idx", _I32, "Order of this fact within the article (0-based).", False)
+START = Col("start", _I32, "Character offset where `text` starts in `articles.body`.")
+END = Col("end", _I32, "Character offset just after `text` in `articles.body`.")
+
+SPEC: dict[str, tuple[str, list[Col]]] = {
+    "articles": ("One row per article (kept and marked when it is a duplicate). Upserted by `article_id`.", [
+        Col("article_id", pa.string(), "SHA-256 of the canonical URL, first 16 hex digits.", False),
+        Col("url", pa.string(), "The URL as discovered.", False),
+        Col("canonical_url", pa.string(), "Canonical URL (tracking parameters removed, `rel=canonical` applied)."),
+        Col("lang", pa.string(), "Language: ko, en, ja, zh, vi (or the page's declaration)."),
+        Col("title", pa.string(), "Headline."),
+        Col("body", pa.string(), "Clean body: paragraphs joined by `\\n`. Fact offsets point into this."),
+        Col("paragraphs", _STR_LIST, "Clean body paragraphs."),
+        Col("authors", _STR_LIST, "Bylines (role words and ids removed)."),
+        Col("section", pa.string(), "Section, when the page says."),
+        Col("published_at", TS, "Publication time, UTC."),
+        Col("modified_at", TS, "Last modification time, UTC."),
+        Col("published_local", pa.string(), "Publication time in ISO 8601 with the source's own UTC offset."),
+        Col("published_date", pa.date32(), "Publication date in the source's zone."),
+        Col("fetched_at", TS, "When the page was fetched, UTC."),
+        Col("date_source", pa.string(), "Where the date came from (jsonld, meta, time, visible, url)."),
+        Col("title_source", pa.string(), "Where the title came from (jsonld, og, h1, heading, title)."),
+        Col("encoding", pa.string(), "Character encoding the page was decoded with."),
+        Col("encoding_source", pa.string(), "How the encoding was chosen (http, bom, meta, detected)."),
+        Col("edition_group", pa.string(), "Links language editions of one story (hreflang)."),
+        Col("char_count", _I32, "Length of `body` in characters."),
+        Col("content_hash", pa.string(), "Hash of the normalised body: equal for exact duplicates."),
+        Col("dup_cluster_id", pa.string(), "Near-duplicate cluster; equal for copies of one story."),
+        Col("is_canonical", pa.bool_(), "True for the cluster's representative (earliest published)."),
+        Col("keywords", _STR_LIST, "The 10 most characteristic terms (see `keywords`)."),
+        Col("clean_removed", pa.string(), "JSON: what cleaning removed from this article, by reason."),
+        Col("extractor_version", pa.string(), "Version of the page parser that produced the row."),
+        Col("lang_confidence", pa.float32(), "Confidence of `lang` (0..1)."),
+        RUN_ID, VERSION]),
+    "fetch_log": ("One row per URL (feeds, pages, robots.txt) per date: what happened when it was fetched.", [
+        Col("url", pa.string(), "Requested URL.", False),
+        Col("kind", pa.string(), "feed, page or robots."),
+        Col("final_url", pa.string(), "URL after redirects."),
+        Col("status", _I32, "HTTP status (null when no response)."),
+        Col("ok", pa.bool_(), "True when a usable body was received."),
+        Col("attempts", _I32, "Requests made, retries included."),
+        Col("bytes", pa.int64(), "Body bytes received."),
+        Col("elapsed_ms", pa.int64(), "Wall time of the fetch in milliseconds."),
+        Col("content_type", pa.string(), "Content-Type header."),
+        Col("error_class", pa.string(), "Kind of failure (timeout, http_404, too_large...)."),
+        Col("error", pa.string(), "Failure detail."),
+        Col("fetched_at", TS, "When the fetch finished, UTC."),
+        Col("outcome", pa.string(), "fetched, not_modified, skipped_known, failed..."),
+        Col("encoding", pa.string(), "Encoding the body was decoded with."),
+        Col("encoding_source", pa.string(), "How the encoding was chosen."),
+        Col("etag", pa.string(), "ETag header (for conditional GETs)."),
+        Col("last_modified", pa.string(), "Last-Modified header."),
+        RUN_ID, VERSION]),
+    "runs": ("One row per run, stage and source: counts as JSON. Every run's rows are kept.", [
+        Col("run_id", pa.string(), "The run.", False),
+        Col("stage", pa.string(), "fetch, parse, clean or dedupe.", False),
+        Col("counts", pa.string(), "JSON object of counts for the stage (e.g. clean's removals by reason)."),
+        Col("seconds", pa.float64(), "Duration of the stage, when measured."),
+        VERSION]),
+    "signatures": ("Dedupe's memory: one MinHash signature per article, so later runs join earlier clusters.", [
+        Col("article_id", pa.string(), "The article.", False),
+        Col("content_hash", pa.string(), "Hash of the normalised body."),
+        Col("dup_cluster_id", pa.string(), "Cluster the article belongs to."),
+        Col("published_at", TS, "Publication time, UTC."),
+        Col("signature", pa.binary(), "64 little-endian uint32 MinHash values."),
+        Col("shingles", _I32, "Distinct character 5-grams in the body."),
+        RUN_ID, VERSION]),
+    "raw_pages": ("The replay zone: bytes and headers of every feed and page fetched. Upserted by `url`.", [
+        Col("url", pa.string(), "Requested URL.", False),
+        Col("kind", pa.string(), "feed or page."),
+        Col("final_url", pa.string(), "URL after redirects."),
+        Col("status", _I32, "HTTP status."),
+        Col("headers", pa.string(), "Response headers as JSON."),
+        Col("body", pa.binary(), "Body as received, before decoding."),
+        Col("fetched_at", TS, "When it was fetched, UTC."),
+        Col("etag", pa.string(), "ETag header."),
+        Col("last_modified", pa.string(), "Last-Modified header."),
+        RUN_ID, VERSION]),
+    "rejects": ("One row per URL a stage could not handle, with the reason. Replaced per date.", [
+        Col("url", pa.string(), "The URL.", False),
+        Col("stage", pa.string(), "fetch, parse or clean.", False),
+        Col("reason", pa.string(), "Short reason (http_404, not_article, mojibake, empty_after_clean...)."),
+        Col("detail", pa.string(), "What exactly went wrong."),
+        RUN_ID, VERSION]),
+    "entities": ("One row per entity per article: people (with role), organisations, countries, places.", [
+        ARTICLE_ID, IDX,
+        Col("type", pa.string(), "PERSON, ORG, COUNTRY or LOCATION.", False),
+        Col("canonical", pa.string(), "Normalised full name (산업부 -> 산업통상자원부).", False),
+        Col("text", pa.string(), "First full mention as written."),
+        Col("role", pa.string(), "PERSON only: the title the text gives, organisation in full."),
+        Col("aliases", _STR_LIST, "Other surface forms in the article (short names, surname + title)."),
+        START, END,
+        Col("mentions", _I32, "Number of mentions in the article."),
+        EXTRACTORS, RUN_ID, VERSION]),
+    "quotes": ("One row per direct quote, with its speaker.", [
+        ARTICLE_ID, IDX,
+        Col("speaker", pa.string(), "Canonical name of the speaking person or organisation; null for unnamed sources."),
+        Col("speaker_type", pa.string(), "PERSON or ORG."),
+        Col("text", pa.string(), "The quoted words (between the marks).", False),
+        START, END,
+        Col("attribution", pa.string(), "How the speaker was found (before, after, pronoun, continued...)."),
+        EXTRACTORS, RUN_ID, VERSION]),
+    "dates": ("One row per date expression, resolved against the publication date.", [
+        ARTICLE_ID, IDX,
+        Col("text", pa.string(), "The expression as written (26일(현지시간), 지난해 8월).", False),
+        Col("normalized", pa.string(), "YYYY-MM-DD, YYYY-MM, YYYY, YYYY-Qn or YYYY-Hn.", False),
+        Col("granularity", pa.string(), "day, month, quarter, half or year."),
+        START, END, EXTRACTORS, RUN_ID, VERSION]),
+    "numbers": ("One row per amount: money, percentages, percentage points, counts.", [
+        ARTICLE_ID, IDX,
+        Col("text", pa.string(), "Number and unit as written (2조3000억원).", False),
+        Col("value", pa.float64(), "Value in whole units (2.3e12).", False),
+        Col("unit", pa.string(), "ISO currency code, %, %p, or the counted noun.", False),
+        Col("kind", pa.string(), "money, percent, pp or count."),
+        START, END, EXTRACTORS, RUN_ID, VERSION]),
+    "keywords": ("The 10 most characteristic terms of each article, best first.", [
+        ARTICLE_ID,
+        Col("idx", _I32, "Rank (0 = best).", False),
+        Col("term", pa.string(), "The term as written in the article.", False),
+        Col("score", pa.float64(), "tf x idf x position score."),
+        EXTRACTORS, RUN_ID, VERSION]),
+    "terms": ("Every candidate term of every article: the document frequencies keyword weighting reads.", [
+        ARTICLE_ID,
+        Col("lang", pa.string(), "Language of the article."),
+        Col("term", pa.string(), "Candidate term.", False),
+        RUN_ID, VERSION]),
 }
 
-# The extraction tables: one row per fact, keyed by article_id (+ idx, its order in the
-# article), with character offsets into articles.body. They share articles' partitions.
-_I32 = pa.int32()
-_FACT_TAIL = [("extractors", pa.string()), ("run_id", pa.string()), ("schema_version", pa.int16())]
-TABLES.update({
-    "entities": pa.schema([
-        ("article_id", pa.string()), ("idx", _I32), ("type", pa.string()), ("canonical", pa.string()),
-        ("text", pa.string()), ("role", pa.string()), ("aliases", _STR_LIST), ("start", _I32), ("end", _I32),
-        ("mentions", _I32), *_FACT_TAIL]),
-    "quotes": pa.schema([
-        ("article_id", pa.string()), ("idx", _I32), ("speaker", pa.string()), ("speaker_type", pa.string()),
-        ("text", pa.string()), ("start", _I32), ("end", _I32), ("attribution", pa.string()), *_FACT_TAIL]),
-    "dates": pa.schema([
-        ("article_id", pa.string()), ("idx", _I32), ("text", pa.string()), ("normalized", pa.string()),
-        ("granularity", pa.string()), ("start", _I32), ("end", _I32), *_FACT_TAIL]),
-    "numbers": pa.schema([
-        ("article_id", pa.string()), ("idx", _I32), ("text", pa.string()), ("value", pa.float64()),
-        ("unit", pa.string()), ("kind", pa.string()), ("start", _I32), ("end", _I32), *_FACT_TAIL]),
-    "keywords": pa.schema([
-        ("article_id", pa.string()), ("idx", _I32), ("term", pa.string()), ("score", pa.float64()), *_FACT_TAIL]),
-    # every candidate term of every article: the document frequencies keyword weighting uses
-    "terms": pa.schema([
-        ("article_id", pa.string()), ("lang", pa.string()), ("term", pa.string()),
-        ("run_id", pa.string()), ("schema_version", pa.int16())]),
-})
+PARTITION_DOCS = {"date": "Data date of the run, YYYY-MM-DD (directory `date=`).",
+                  "source": "Source name from the sources file (directory `source=`)."}
+
+
+def _schema(cols: list[Col]) -> pa.Schema:
+    return pa.schema([pa.field(c.name, c.type, c.nullable, metadata={"description": c.doc}) for c in cols])
+
+
+TABLES: dict[str, pa.Schema] = {name: _schema(cols) for name, (_, cols) in SPEC.items()}
 FACT_TABLES = ("entities", "quotes", "dates", "numbers", "keywords")
 
 # The columns that identify a row inside one partition: a rerun replaces rows with the same key.
@@ -91,12 +183,32 @@ KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("
                                     **{t: ("article_id", "idx") for t in FACT_TABLES}, "terms": ("article_id", "term")}
 # How a rerun treats a partition: articles are upserted (nothing a rerun skips is lost);
 # fetch_log and rejects describe the latest run of that date, so they are replaced.
-# raw_pages (the replay zone: bytes and headers of every feed and page fetched) is upserted.
-# signatures (dedupe's MinHash fingerprints, so later runs join earlier clusters) is upserted.
-# runs (one row per run, stage and source: counts as JSON, incl. clean's removals by reason)
-# keeps every run: a rerun adds its rows beside the earlier runs' rows.
+# raw_pages (the replay zone) and signatures (dedupe's fingerprints) are upserted.
+# runs keeps every run: a rerun adds its rows beside the earlier runs' rows.
 # The fact tables and terms are upserted by article: re-extracting an article replaces all its rows
 # (the upsert drops old rows whose first key column, article_id, appears in the new rows).
 MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace", "raw_pages": "upsert",
                         "signatures": "upsert", "runs": "upsert", **{t: "upsert" for t in FACT_TABLES},
                         "terms": "upsert"}
+
+
+def _type_name(t: pa.DataType) -> str:
+    return {"timestamp[us, tz=UTC]": "timestamp (µs, UTC)", "date32[day]": "date", "list<item: string>": "list of string",
+            "int16": "int16", "binary": "binary (bytes)"}.get(str(t), str(t))
+
+
+def data_dictionary() -> str:
+    """docs/data-dictionary.md, generated from SPEC."""
+    out = ["# Data dictionary", "",
+           "Generated from `include/newsflow/schemas.py` by `python -m newsflow dictionary`; do not edit by hand",
+           "(a test fails when this file and the schemas drift apart).", "",
+           f"Schema version {SCHEMA_VERSION}. Every table lives under `<lake>/<table>/date=YYYY-MM-DD/source=NAME/`;",
+           "the partition keys are in the directory names only. Timestamps are microseconds in UTC.", ""]
+    for name, (doc, cols) in SPEC.items():
+        out += [f"## `{name}`", "", doc, "", f"Key within a partition: {', '.join(f'`{k}`' for k in KEYS[name])}; "
+                f"a rerun {'upserts' if MODE[name] == 'upsert' else 'replaces'} the partition.", "",
+                "| column | type | nullable | description |", "|---|---|---|---|"]
+        out += [f"| `{c.name}` | {_type_name(c.type)} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in cols]
+        out += [f"| `{k}` | string (partition) | no | {d} |" for k, d in PARTITION_DOCS.items()]
+        out.append("")
+    return "\n".join(out)
