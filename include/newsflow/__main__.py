@@ -147,6 +147,37 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from newsflow.report import sql
+
+    try:
+        cols, rows = sql(args.lake, args.query)
+    except duckdb.CatalogException as exc:
+        raise ConfigError(f"{exc}. Views: articles, entities, quotes, dates, numbers, keywords, terms, raw_pages, "
+                          f"fetch_log, rejects, runs, signatures, articles_per_source_day, top_entities_week, "
+                          f"most_quoted, duplicate_rate (a table with no data in {args.lake} yet has no view)") from exc
+    except duckdb.Error as exc:
+        raise ConfigError(f"query failed: {exc}") from exc
+    if args.format == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+    elif args.format == "json":
+        for r in rows:
+            print(json.dumps(dict(zip(cols, r)), ensure_ascii=False, default=str))
+    else:
+        cells = [[str(c) for c in cols]] + [["" if v is None else str(v) for v in r] for r in rows]
+        widths = [min(60, max(len(row[i]) for row in cells)) for i in range(len(cols))]
+        for n, row in enumerate(cells):
+            print("  ".join(v[:60].ljust(w) for v, w in zip(row, widths)).rstrip())
+            if n == 0:
+                print("  ".join("-" * w for w in widths))
+        print(f"({len(rows)} rows)")
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from newsflow.report import summary
 
@@ -206,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     dd = sub.add_parser("dictionary", help="print the data dictionary generated from the table schemas")
     dd.add_argument("--out", help="write it to this file (docs/data-dictionary.md)")
     dd.set_defaults(func=cmd_dictionary)
+
+    q = sub.add_parser("sql", help="run a DuckDB query over the lake's views (include/sql/views.sql)")
+    q.add_argument("query", help='e.g. "SELECT * FROM most_quoted"')
+    q.add_argument("--lake", default=default_lake())
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q.set_defaults(func=cmd_sql)
 
     s = sub.add_parser("summary", help="print what the lake holds (DuckDB)")
     s.add_argument("--lake", default=default_lake())

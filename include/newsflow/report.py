@@ -11,6 +11,34 @@ def _glob(lake: str, table: str) -> str:
     return f"{lake.rstrip('/')}/{table}/*/*/*.parquet"
 
 
+VIEWS_SQL = Path(__file__).resolve().parents[1] / "sql" / "views.sql"
+
+
+def connect(lake: str, views: Path = VIEWS_SQL) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the lake's views (include/sql/views.sql) defined. Tables with no
+    files yet get no view; a ready query that needs them is skipped too."""
+    con = duckdb.connect()
+    root = lake.rstrip("/")
+    if root.startswith("s3://"):
+        con.execute("INSTALL httpfs; LOAD httpfs;")
+    text = views.read_text(encoding="utf-8").replace("{lake}", root)
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    for body in (s.strip() for s in text.split(";")):
+        if not body:
+            continue
+        try:
+            con.execute(body)
+        except (duckdb.IOException, duckdb.CatalogException, duckdb.BinderException):
+            continue  # no files for this table yet, or a ready query over such a table
+    return con
+
+
+def sql(lake: str, query: str) -> tuple[list[str], list[tuple]]:
+    con = connect(lake)
+    cur = con.execute(query)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
 def summary(lake: str, day: str | None = None) -> str:
     con = duckdb.connect()
     out: list[str] = []

@@ -105,3 +105,22 @@ def test_duckdb_pyarrow_pandas_polars_agree_on_every_table(lake):
                       "pandas": frame[key].tolist(), "polars": polar[key].to_list()}
             as_text = {r: sorted(str(v)[:10] for v in vs) for r, vs in values.items()}
             assert len({tuple(v) for v in as_text.values()}) == 1, (table, key)
+
+
+def test_views_and_ready_queries_and_the_sql_command(lake, capsys):
+    from newsflow.__main__ import main
+    from newsflow.report import sql
+
+    cols, rows = sql(str(lake), "SELECT * FROM articles_per_source_day")
+    assert cols == ["date", "source", "articles", "canonical"]
+    assert [(r[1], r[2], r[3]) for r in rows] == [("dongnam", 6, 4), ("hanbit", 7, 7), ("hanbit-en", 6, 6)]
+    assert str(rows[0][0]) == "2024-06-27" and type(rows[0][0]).__name__ == "date"  # typed DATE for every client
+    assert sql(str(lake), "SELECT source, duplicates FROM duplicate_rate WHERE duplicates > 0")[1] == [("dongnam", 2)]
+    top = sql(str(lake), "SELECT speaker, quotes FROM most_quoted")[1]
+    assert top and all(n >= 1 for _, n in top)
+    assert sql(str(lake), "SELECT count(*) FROM top_entities_week")[1][0][0] > 0
+    assert main(["sql", "SELECT source, count(*) AS n FROM quotes GROUP BY 1 ORDER BY 1", "--lake", str(lake),
+                 "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "source,n"
+    assert main(["sql", "SELECT * FROM nope", "--lake", str(lake)]) == 2
+    assert "most_quoted" in capsys.readouterr().err  # the error lists the views there are
