@@ -99,14 +99,19 @@ def news_ingest():
         return run(summary)
 
     @task
-    def quality_check(result: dict) -> dict:
-        from newsflow.pipeline import check
+    def validate(result: dict) -> dict:
+        """Quality gates: keys, nulls, date ranges, references, row counts against recent runs."""
+        from airflow.sdk.exceptions import AirflowFailException
+        from newsflow.pipeline import QualityGateError, check
 
-        return check(result)
+        try:
+            return check(result)
+        except QualityGateError as exc:  # broken data does not get better by retrying
+            raise AirflowFailException(str(exc)) from None
 
     fetched = fetch_sources.expand(job=plan())
     parsed = parse_sources.expand(job=fetched)
-    quality_check(publish(finalize(parsed)))
+    validate(publish(finalize(parsed)))
 
 
 news_ingest_dag = news_ingest()

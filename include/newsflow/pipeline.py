@@ -439,26 +439,23 @@ def publish(summary: dict[str, Any]) -> dict[str, Any]:
     return {**summary, "published": published}
 
 
+class QualityGateError(ValueError):
+    """Published data broke a quality gate; the message names each table and rule."""
+
+
 def check(result: dict[str, Any]) -> dict[str, Any]:
-    """Data-quality checks on what was just published; raises ValueError listing every failure."""
+    """Quality gates on what was just published (newsflow.validate); raises QualityGateError
+    listing every failure, else drops the run's staging area."""
+    from newsflow.validate import validate
+
     lake = Lake(result["lake"])
-    day, failures = result["date"], []
-    arts = lake.read_table("articles").to_pylist()
-    arts = [a for a in arts if a["date"] == day and a["source"] in result["sources"]]
-    ids = [a["article_id"] for a in arts]
-    if len(ids) != len(set(ids)):
-        failures.append(f"duplicate article_id rows: {len(ids) - len(set(ids))}")
-    for field in ("title", "body", "url", "content_hash", "dup_cluster_id"):
-        if missing := sum(1 for a in arts if not a[field]):
-            failures.append(f"{missing} articles without {field}")
-    logs = [r for r in lake.read_table("fetch_log").to_pylist() if r["date"] == day and r["source"] in result["sources"]]
-    urls = [(r["source"], r["url"]) for r in logs]
-    if len(urls) != len(set(urls)):
-        failures.append("a URL has more than one fetch_log row for this date")
+    day = result["date"]
+    failures = validate(lake, day, result["sources"])
     if failures:
-        raise ValueError(f"data-quality checks failed for {day}: " + "; ".join(failures))
+        raise QualityGateError(f"quality gates failed for {day}: " + "; ".join(map(str, failures)))
+    counts = {t: sum(n for n in result["published"].get(t, {}).values()) for t in ("articles", "fetch_log")}
     lake.drop_staging(result["run_id"])
-    return {"date": day, "articles": len(arts), "fetch_log": len(logs), "published": result["published"]}
+    return {"date": day, **counts, "published": result["published"]}
 
 
 def run_all(sources_file: str, lake: str, day: str, run_id: str, sources: list[str] | None = None,

@@ -45,7 +45,7 @@ def test_news_ingest_shape(dagbag):
     assert {o.name for o in publish.outlets} == {f"newsflow.{t}" for t in (
         "articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
         "entities", "quotes", "dates", "numbers", "keywords", "terms")}
-    assert dag.get_task("quality_check").upstream_task_ids == {"publish"}
+    assert dag.get_task("validate").upstream_task_ids == {"publish"}
 
 
 def test_params_validate_bad_input(dagbag):
