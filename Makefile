@@ -47,6 +47,7 @@ $(AIRFLOW_HOME)/.migrated: $(VENV)/.installed
 	@mkdir -p $(AIRFLOW_HOME)
 	$(VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/migrate.log 2>&1 || (tail -30 $(AIRFLOW_HOME)/migrate.log; exit 1)
 	$(VENV)/bin/airflow pools set newsflow_fetch 4 "newsflow: concurrent fetch tasks across all runs" >> $(AIRFLOW_HOME)/migrate.log 2>&1
+	$(VENV)/bin/airflow pools set newsflow_publish 1 "newsflow: one publisher at a time (news_ingest, news_reprocess)" >> $(AIRFLOW_HOME)/migrate.log 2>&1
 	@touch $@
 
 airflow-db: $(AIRFLOW_HOME)/.migrated

@@ -26,6 +26,8 @@ TABLES = ("articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
           "entities", "quotes", "dates", "numbers", "keywords", "terms")
 # An Airflow pool caps concurrent fetch tasks across all runs (create it with `make airflow-db`).
 FETCH_POOL = os.environ.get("NEWSFLOW_FETCH_POOL", "newsflow_fetch")
+# One slot shared with news_reprocess: two runs never publish (read-modify-write) the same partitions at once.
+PUBLISH_POOL = os.environ.get("NEWSFLOW_PUBLISH_POOL", "newsflow_publish")
 ASSETS = [Asset(name=f"newsflow.{t}", uri=f"file://{LAKE.removeprefix('file://')}/{t}") if "://" not in LAKE
           else Asset(name=f"newsflow.{t}", uri=f"{LAKE.rstrip('/')}/{t}") for t in TABLES]
 
@@ -92,7 +94,7 @@ def news_ingest():
 
         return run(list(jobs))
 
-    @task(outlets=ASSETS, retries=3)
+    @task(outlets=ASSETS, retries=3, pool=PUBLISH_POOL)
     def publish(summary: dict) -> dict:
         from newsflow.pipeline import publish as run
 

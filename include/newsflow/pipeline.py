@@ -409,8 +409,11 @@ def publish(summary: dict[str, Any]) -> dict[str, Any]:
     run_id, day, sources = summary["run_id"], summary["date"], summary["sources"]
     empty = {s: [] for s in sources}
     articles = [publishable_row(article_from_row(r)) for r in lake.read_rows(summary["articles"])]
+    replay = bool(summary.get("replay"))
     logs = [r for p in summary["fetch_log"] for r in lake.read_rows(p)]
     rejects = [r for p in summary["rejects"] for r in lake.read_rows(p)]
+    if replay:  # keep what fetching rejected that day; parse/clean rejects are this replay's
+        rejects += [r for r in lake.read_table("rejects", sources=sources, day=day).to_pylist() if r["stage"] == "fetch"]
     raw_pages = [r for p in summary.get("raw_pages", []) for r in lake.read_rows(p)]
     signatures = lake.read_rows(summary["signatures"])
     runs = []
@@ -430,12 +433,15 @@ def publish(summary: dict[str, Any]) -> dict[str, Any]:
         "runs": lake.publish("runs", day, group_by_source(runs), run_id),
         **{t: lake.publish(t, day, {**empty, **group_by_source(lake.read_rows(p))}, run_id)
            for t, p in summary.get("facts", {}).items()},
-        "raw_pages": lake.publish("raw_pages", day, {**empty, **group_by_source(raw_pages)}, run_id),
+
+        **({} if replay else {"raw_pages": lake.publish("raw_pages", day, {**empty, **group_by_source(raw_pages)},
+                                                       run_id)}),
         "signatures": lake.publish("signatures", day, {**empty, **group_by_source(signatures)}, run_id),
         "articles": lake.publish("articles", day, {**empty, **group_by_source(articles)}, run_id),
-        "fetch_log": lake.publish("fetch_log", day, {**empty, **group_by_source(logs)}, run_id),
         "rejects": lake.publish("rejects", day, {**empty, **group_by_source(rejects)}, run_id),
     }
+    if not replay:  # a replay fetched nothing: the day's fetch_log stays as the fetch left it
+        published["fetch_log"] = lake.publish("fetch_log", day, {**empty, **group_by_source(logs)}, run_id)
     return {**summary, "published": published}
 
 
@@ -456,6 +462,49 @@ def check(result: dict[str, Any]) -> dict[str, Any]:
     counts = {t: sum(n for n in result["published"].get(t, {}).values()) for t in ("articles", "fetch_log")}
     lake.drop_staging(result["run_id"])
     return {"date": day, **counts, "published": result["published"]}
+
+
+def replay_plan(sources_file: str, lake: str, run_id: str, start: str, end: str | None = None,
+                sources: list[str] | None = None) -> list[dict[str, Any]]:
+    """news_reprocess: one job per data date from ``start`` to ``end`` (inclusive) that has raw pages."""
+    cfg = load_sources(sources_file)
+    names = [s.name for s in cfg.select(list(sources or []))]
+    first, last = date.fromisoformat(resolve_date(start, None)), date.fromisoformat(resolve_date(end or start, None))
+    if last < first:
+        raise ConfigError(f"end date {last} is before start date {first}")
+    if (last - first).days > 366:
+        raise ConfigError(f"{first}..{last} is more than a year; replay it in parts")
+    have = set(Lake(lake).read_table("raw_pages", ["date"], sources=names, since=first.isoformat())
+               .column("date").to_pylist())
+    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    return [{"run_id": run_id, "lake": lake, "sources_file": sources_file, "date": d, "sources": names,
+             "all_sources": [s.name for s in cfg.sources]} for d in days if d in have]
+
+
+def reprocess(job: dict[str, Any]) -> dict[str, Any]:
+    """Replay one data date from the raw zone: parse -> clean -> dedupe -> extract -> publish ->
+    validate, without the network. Articles, facts and signatures are upserted; the day's
+    fetch_log and fetched bytes are left as they were."""
+    lake = Lake(job["lake"])
+    day, run_id = job["date"], f"{job['run_id']}__{job['date']}"
+    raw = lake.read_table("raw_pages", sources=job["sources"], day=day).to_pylist()
+    jobs = []
+    for name in job["sources"]:
+        pages = [RawPage(r["url"], r["final_url"] or r["url"], name, r["status"] or 0, json.loads(r["headers"] or "{}"),
+                     r["body"], r["fetched_at"]) for r in raw
+                 if r["source"] == name and r["kind"] == "page" and r["body"] and (r["status"] or 200) < 400]
+        stage = partial(_staged, lake, run_id, name)
+        jobs.append({"run_id": run_id, "lake": job["lake"], "sources_file": job["sources_file"], "date": day,
+                     "sources": [name], "all_sources": job["all_sources"], "urls": {},
+                     "raw": {name: lake.write_rows(stage("raw"), [{**asdict(p), "headers": json.dumps(p.headers)}
+                                                                  for p in pages])},
+                     "rejects": {name: []}, "counts": {name: {"replayed_pages": len(pages)}},
+                     "fetch_log": {name: lake.write_rows(stage("fetch_log"), [])},
+                     "raw_pages": {name: lake.write_rows(stage("raw_pages"), [])}})
+    summary = finalize([parse_sources(j) for j in jobs])
+    result = check(publish({**summary, "replay": True}))
+    log.info("replayed %s for %s: %s", ", ".join(job["sources"]), day, summary["counts"])
+    return {**result, "counts": summary["counts"]}
 
 
 def run_all(sources_file: str, lake: str, day: str, run_id: str, sources: list[str] | None = None,

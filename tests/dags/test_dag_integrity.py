@@ -95,3 +95,13 @@ def test_no_io_or_heavy_imports_at_parse_time(monkeypatch):
     assert events == []
     loaded = sorted({m.split(".")[0] for m in sys.modules} & set(heavy))
     assert loaded == [], f"DAG files import {loaded} at parse time"
+
+
+def test_news_reprocess_shape(dagbag):
+    dag = dagbag.dags["news_reprocess"]
+    assert type(dag.timetable).__name__ == "NullTimetable"  # manual only
+    assert set(dag.params.keys()) == {"start", "end", "sources"}
+    replay = dag.get_task("replay_day")
+    assert replay.pool == "newsflow_publish" and replay.max_active_tis_per_dagrun == 1
+    assert dagbag.dags["news_ingest"].get_task("publish").pool == "newsflow_publish"
+    assert {o.name for o in replay.outlets} >= {"newsflow.articles", "newsflow.entities", "newsflow.quotes"}
