@@ -15,6 +15,7 @@ import logging
 import os
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, Iterable
 
@@ -27,6 +28,10 @@ from newsflow.schemas import KEYS, MODE, SCHEMA_VERSION, TABLES
 
 log = logging.getLogger(__name__)
 _COMPRESSION = "zstd"
+# Row groups of up to 128k rows: a day's partition of a source is one row group, and a large
+# backfill still gives DuckDB/Trino row groups big enough to scan efficiently and small enough
+# to prune by statistics.
+ROW_GROUP_ROWS = 128 * 1024
 
 
 def safe_run_id(run_id: str) -> str:
@@ -71,6 +76,24 @@ class Lake:
         if self.exists(path):
             self.fs.delete_dir(path)
 
+    @contextmanager
+    def partition_lock(self, table: str, day: date | str, source: str):
+        """Serialise read-modify-write of one partition between processes on one machine (an
+        advisory lock file under ``<root>/_locks``, outside every table). Object stores have no
+        such lock: there the Airflow pool ``newsflow_publish`` (one slot) serialises publishers."""
+        if not isinstance(self.fs, pafs.LocalFileSystem):
+            yield
+            return
+        import fcntl
+
+        os.makedirs(self.path("_locks"), exist_ok=True)
+        with open(self.path("_locks", f"{table}.{day}.{safe_run_id(source)}.lock"), "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     # -- publishing -----------------------------------------------------------------------------
     def publish(self, table: str, day: date | str, rows_by_source: dict[str, list[dict[str, Any]]],
                 run_id: str) -> dict[str, int]:
@@ -83,28 +106,35 @@ class Lake:
             if "run_id" not in schema.names:
                 for r in rows:
                     r.pop("run_id")
-            new = pa.Table.from_pylist(rows, schema=schema)
-            final_dir = self.partition_path(table, day, source)
-            final = final_dir + "/part-0.parquet"
-            if MODE[table] == "upsert" and self.exists(final):
-                old = conform(pq.read_table(final, filesystem=self.fs), schema)
-                keep = pc.invert(pc.is_in(old.column(KEYS[table][0]), value_set=new.column(KEYS[table][0])))
-                new = pa.concat_tables([old.filter(keep), new])
-            new = _dedupe_keys(new, KEYS[table])
-            if new.num_rows == 0:
-                if self.exists(final):
-                    self.fs.delete_file(final)
-                counts[source] = 0
-                continue
-            staged = self.staging(run_id, "publish", table, f"date={day}", f"source={source}", "part-0.parquet")
-            self.fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
-            pq.write_table(new.sort_by([(k, "ascending") for k in KEYS[table]]), staged, filesystem=self.fs,
-                           compression=_COMPRESSION)
-            self.fs.create_dir(final_dir, recursive=True)
-            self.fs.move(staged, final)
-            counts[source] = new.num_rows
-            log.info("published %s date=%s source=%s: %d rows", table, day, source, new.num_rows)
+            with self.partition_lock(table, day, source):
+                counts[source] = self._publish_partition(table, day, source, rows, run_id)
         return counts
+
+    def _publish_partition(self, table: str, day: date | str, source: str, rows: list[dict[str, Any]],
+                           run_id: str) -> int:
+        schema = TABLES[table]
+        new = pa.Table.from_pylist(rows, schema=schema)
+        final_dir = self.partition_path(table, day, source)
+        final = final_dir + "/part-0.parquet"
+        if MODE[table] == "upsert" and self.exists(final):
+            old = conform(pq.read_table(final, filesystem=self.fs), schema)
+            keep = pc.invert(pc.is_in(old.column(KEYS[table][0]), value_set=new.column(KEYS[table][0])))
+            new = pa.concat_tables([old.filter(keep), new])
+        new = _dedupe_keys(new, KEYS[table])
+        if new.num_rows == 0:
+            if self.exists(final):
+                self.fs.delete_file(final)
+            return 0
+        # a unique staging name per write: two publishers of one partition never share a temp file
+        staged = self.staging(run_id, "publish", table, f"date={day}", f"source={source}",
+                              f"part-0.{os.getpid()}.{id(rows)}.parquet")
+        self.fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
+        pq.write_table(new.sort_by([(k, "ascending") for k in KEYS[table]]), staged, filesystem=self.fs,
+                       compression=_COMPRESSION, row_group_size=ROW_GROUP_ROWS)
+        self.fs.create_dir(final_dir, recursive=True)
+        self.fs.move(staged, final)
+        log.info("published %s date=%s source=%s: %d rows", table, day, source, new.num_rows)
+        return new.num_rows
 
     def read_table(self, table: str, columns: list[str] | None = None, sources: list[str] | None = None,
                    day: str | None = None, urls: list[str] | None = None, since: str | None = None) -> pa.Table:
