@@ -35,6 +35,18 @@ NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(minutes=2), "retry_exp
                    "max_retry_delay": timedelta(minutes=20)}
 
 
+def lake_credentials() -> None:
+    """Object-store credentials from the Airflow connection NEWSFLOW_LAKE_CONN_ID (else the
+    environment's AWS_* variables apply as they are). Called inside tasks, never at parse time."""
+    conn_id = os.environ.get("NEWSFLOW_LAKE_CONN_ID")
+    if conn_id:
+        from airflow.sdk import Connection
+        from newsflow.config import s3_env_from_connection
+
+        conn = Connection.get(conn_id)
+        os.environ.update(s3_env_from_connection(conn.login, conn.password, conn.extra_dejson))
+
+
 @dag(
     dag_id="news_ingest",
     description="Discover, fetch, parse, clean, dedupe, extract and publish news to the lake",
@@ -62,6 +74,7 @@ NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(minutes=2), "retry_exp
 def news_ingest():
     @task
     def plan() -> list[dict]:
+        lake_credentials()
         from airflow.sdk.exceptions import AirflowFailException
         from newsflow.config import ConfigError
         from newsflow.pipeline import plan as plan_jobs
@@ -78,24 +91,28 @@ def news_ingest():
 
     @task(**NETWORK_RETRIES, pool=FETCH_POOL, max_active_tis_per_dagrun=4)
     def fetch_sources(job: dict) -> dict:
+        lake_credentials()
         from newsflow.pipeline import fetch_sources as run
 
         return run(job)
 
     @task
     def parse_sources(job: dict) -> dict:
+        lake_credentials()
         from newsflow.pipeline import parse_sources as run
 
         return run(job)
 
     @task
     def finalize(jobs: list[dict]) -> dict:
+        lake_credentials()
         from newsflow.pipeline import finalize as run
 
         return run(list(jobs))
 
     @task(outlets=ASSETS, retries=3, pool=PUBLISH_POOL)
     def publish(summary: dict) -> dict:
+        lake_credentials()
         from newsflow.pipeline import publish as run
 
         return run(summary)
@@ -103,6 +120,7 @@ def news_ingest():
     @task
     def validate(result: dict) -> dict:
         """Quality gates: keys, nulls, date ranges, references, row counts against recent runs."""
+        lake_credentials()
         from airflow.sdk.exceptions import AirflowFailException
         from newsflow.pipeline import QualityGateError, check
 

@@ -28,6 +28,18 @@ ASSETS = [Asset(name=f"newsflow.{t}", uri=f"file://{LAKE.removeprefix('file://')
           else Asset(name=f"newsflow.{t}", uri=f"{LAKE.rstrip('/')}/{t}") for t in TABLES]
 
 
+def lake_credentials() -> None:
+    """Object-store credentials from the Airflow connection NEWSFLOW_LAKE_CONN_ID (else the
+    environment's AWS_* variables apply as they are). Called inside tasks, never at parse time."""
+    conn_id = os.environ.get("NEWSFLOW_LAKE_CONN_ID")
+    if conn_id:
+        from airflow.sdk import Connection
+        from newsflow.config import s3_env_from_connection
+
+        conn = Connection.get(conn_id)
+        os.environ.update(s3_env_from_connection(conn.login, conn.password, conn.extra_dejson))
+
+
 @dag(
     dag_id="news_reprocess",
     description="Replay parse -> extract -> publish from the raw zone for a date range (no network)",
@@ -51,6 +63,7 @@ ASSETS = [Asset(name=f"newsflow.{t}", uri=f"file://{LAKE.removeprefix('file://')
 def news_reprocess():
     @task
     def plan() -> list[dict]:
+        lake_credentials()
         from airflow.sdk.exceptions import AirflowFailException
         from newsflow.config import ConfigError
         from newsflow.pipeline import replay_plan
@@ -65,6 +78,7 @@ def news_reprocess():
 
     @task(outlets=ASSETS, pool=PUBLISH_POOL, max_active_tis_per_dagrun=1)
     def replay_day(job: dict) -> dict:
+        lake_credentials()
         from airflow.sdk.exceptions import AirflowFailException
         from newsflow.pipeline import QualityGateError, reprocess
 

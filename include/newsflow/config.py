@@ -215,5 +215,17 @@ def default_lake() -> str:
     return os.environ.get("NEWSFLOW_LAKE") or str(project_root() / "data" / "lake")
 
 
+def s3_env_from_connection(login: str | None, password: str | None, extra: dict | None) -> dict[str, str]:
+    """Environment variables pyarrow's S3 filesystem reads, from an Airflow AWS connection's
+    fields (login = access key id, password = secret, extra: endpoint_url, region_name,
+    aws_session_token). The DAGs apply them when NEWSFLOW_LAKE_CONN_ID names a connection."""
+    extra = extra or {}
+    env = {"AWS_ACCESS_KEY_ID": login, "AWS_SECRET_ACCESS_KEY": password,
+           "AWS_SESSION_TOKEN": extra.get("aws_session_token"),
+           "AWS_ENDPOINT_URL": extra.get("endpoint_url") or extra.get("host"),
+           "AWS_DEFAULT_REGION": extra.get("region_name")}
+    return {k: str(v) for k, v in env.items() if v}
+
+
 def default_sources_file() -> str:
     return os.environ.get("NEWSFLOW_SOURCES") or str(project_root() / "include" / "sources.yaml")

@@ -61,3 +61,12 @@ def test_project_sources_file_is_valid():
 
     cfg = load_sources(default_sources_file())
     assert {"hanbit", "hanbit-en", "dongnam"} <= {s.name for s in cfg.sources}
+
+
+def test_s3_credentials_from_an_airflow_connection():
+    from newsflow.config import s3_env_from_connection
+
+    env = s3_env_from_connection("AKIA", "secret", {"endpoint_url": "http://127.0.0.1:9000", "region_name": "ap-northeast-2"})
+    assert env == {"AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "secret",
+                   "AWS_ENDPOINT_URL": "http://127.0.0.1:9000", "AWS_DEFAULT_REGION": "ap-northeast-2"}
+    assert s3_env_from_connection(None, None, None) == {}
