@@ -105,3 +105,10 @@ def test_news_reprocess_shape(dagbag):
     assert replay.pool == "newsflow_publish" and replay.max_active_tis_per_dagrun == 1
     assert dagbag.dags["news_ingest"].get_task("publish").pool == "newsflow_publish"
     assert {o.name for o in replay.outlets} >= {"newsflow.articles", "newsflow.entities", "newsflow.quotes"}
+
+
+def test_news_maintenance_shape(dagbag):
+    dag = dagbag.dags["news_maintenance"]
+    assert dag.timetable.expression == "0 5 * * 0"
+    assert set(dag.params.keys()) == {"raw_pages_days", "staging_hours"}
+    assert all(t.pool == "newsflow_publish" for t in dag.tasks)

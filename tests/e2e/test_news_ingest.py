@@ -162,6 +162,20 @@ def test_news_reprocess_replays_the_day_from_the_raw_zone(env):
     assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(f"{run.run_id}__2024-06-27",)]
 
 
+def test_news_maintenance_keeps_every_row(env):
+    """Runs after the ingest and replay tests above (same lake)."""
+    _, lake = env
+    spec = importlib.util.spec_from_file_location("e2e_news_maintenance", ROOT / "dags" / "news_maintenance.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    counts = {t: q(lake, f"SELECT count(*) FROM {{{t}}}") for t in ("articles", "entities", "raw_pages", "fetch_log")}
+    run = module.news_maintenance_dag.test(logical_date=datetime(2024, 7, 7, 5, tzinfo=ZoneInfo("Asia/Seoul")),
+                                           run_conf={"raw_pages_days": 100000})
+    assert run.state == "success"
+    assert {t: q(lake, f"SELECT count(*) FROM {{{t}}}") for t in counts} == counts
+    check_lake(lake)
+
+
 def test_bad_params_fail_with_a_clear_message(env):
     dag, _ = env
     from airflow.sdk.exceptions import ParamValidationError

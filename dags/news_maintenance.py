@@ -1,0 +1,86 @@
+"""news_maintenance: keep the lake tidy for readers, weekly (Sunday 05:00 Asia/Seoul) or on demand.
+
+compact every table (one file per partition in the current schema; extra and old-schema files
+merged, every row kept), apply retention to raw_pages (Param raw_pages_days, default
+NEWSFLOW_RAW_RETENTION_DAYS or 90), and drop stale hand-off folders of crashed runs. Shares the
+newsflow_publish pool with the ingest and replay DAGs, so it never rewrites a partition while
+another run publishes it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pendulum
+from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
+
+PROJECT = Path(__file__).resolve().parents[1]
+LAKE = os.environ.get("NEWSFLOW_LAKE") or str(PROJECT / "data" / "lake")
+PUBLISH_POOL = os.environ.get("NEWSFLOW_PUBLISH_POOL", "newsflow_publish")
+TABLES = ("articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
+          "entities", "quotes", "dates", "numbers", "keywords", "terms")
+
+
+def lake_credentials() -> None:
+    """Object-store credentials from the Airflow connection NEWSFLOW_LAKE_CONN_ID, if set."""
+    conn_id = os.environ.get("NEWSFLOW_LAKE_CONN_ID")
+    if conn_id:
+        from airflow.sdk import Connection
+        from newsflow.config import s3_env_from_connection
+
+        conn = Connection.get(conn_id)
+        os.environ.update(s3_env_from_connection(conn.login, conn.password, conn.extra_dejson))
+
+
+@dag(
+    dag_id="news_maintenance",
+    description="Compact the lake's partitions, apply raw_pages retention, drop stale staging",
+    schedule=CronTriggerTimetable("0 5 * * 0", timezone="Asia/Seoul"),
+    start_date=pendulum.datetime(2024, 6, 1, tz="Asia/Seoul"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["newsflow", "maintenance"],
+    default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=5)},
+    params={
+        "raw_pages_days": Param(int(os.environ.get("NEWSFLOW_RAW_RETENTION_DAYS", "90")), type="integer", minimum=1,
+                                title="Keep raw pages (days)",
+                                description="raw_pages partitions older than this many days are deleted."),
+        "staging_hours": Param(48, type="integer", minimum=6, title="Stale staging (hours)",
+                               description="Hand-off folders of runs older than this are dropped."),
+    },
+    doc_md=__doc__,
+)
+def news_maintenance():
+    @task(pool=PUBLISH_POOL)
+    def compact_tables() -> dict:
+        lake_credentials()
+        from dataclasses import asdict
+
+        from newsflow.lake import Lake
+        from newsflow.maintenance import compact
+
+        lake = Lake(LAKE)
+        out = {}
+        for t in TABLES:
+            s = asdict(compact(lake, t, get_current_context()["dag_run"].run_id))
+            s.pop("rewritten_paths")
+            out[t] = s
+        return out
+
+    @task(pool=PUBLISH_POOL)
+    def retention() -> dict:
+        lake_credentials()
+        from newsflow.lake import Lake
+        from newsflow.maintenance import apply_retention, drop_stale_staging
+
+        params = get_current_context()["params"]
+        lake = Lake(LAKE)
+        return {"raw_pages_deleted": apply_retention(lake, "raw_pages", int(params["raw_pages_days"])),
+                "staging_dropped": drop_stale_staging(lake, float(params["staging_hours"]))}
+
+    compact_tables() >> retention()
+
+
+news_maintenance_dag = news_maintenance()

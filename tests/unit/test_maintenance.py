@@ -1,0 +1,59 @@
+"""Maintenance: compaction keeps every row, retention deletes whole old partitions, stale staging goes."""
+
+import os
+import time
+from datetime import UTC, date, datetime
+
+import pyarrow.parquet as pq
+
+from newsflow.lake import Lake
+from newsflow.maintenance import apply_retention, compact, drop_stale_staging
+
+
+def art(aid, title="t"):
+    return {"article_id": aid, "url": f"http://x/{aid}", "title": title, "body": "b", "paragraphs": ["b"],
+            "published_at": datetime(2024, 6, 26, 22, tzinfo=UTC), "published_date": date(2024, 6, 27),
+            "fetched_at": datetime(2024, 6, 27, 1, tzinfo=UTC), "is_canonical": True}
+
+
+def test_compaction_merges_extra_and_old_schema_files_keeping_every_row(tmp_path):
+    lake = Lake(str(tmp_path))
+    lake.publish("articles", "2024-06-27", {"a": [art("1"), art("2")]}, "r1")
+    lake.publish("articles", "2024-06-28", {"a": [art("3")]}, "r1")
+    part = tmp_path / "articles" / "date=2024-06-27" / "source=a"
+    old = pq.read_table(part / "part-0.parquet")
+    # an older release's file (no lang_confidence) and a stray extra file with one new and one updated row
+    pq.write_table(old.drop_columns(["lang_confidence"]), part / "part-0.parquet")
+    extra = Lake(str(tmp_path / "x"))
+    extra.publish("articles", "2024-06-27", {"a": [art("2", "updated"), art("4")]}, "r2")
+    os.replace(tmp_path / "x" / "articles" / "date=2024-06-27" / "source=a" / "part-0.parquet", part / "part-1.parquet")
+    stats = compact(lake, "articles")
+    assert (stats.partitions, stats.rewritten, stats.files_before, stats.files_after) == (2, 1, 3, 2)
+    assert stats.rows == 4 and stats.duplicates_dropped == 1
+    assert sorted(p.name for p in part.iterdir()) == ["part-0.parquet"]
+    got = {r["article_id"]: r["title"] for r in lake.read_table("articles", ["article_id", "title"]).to_pylist()}
+    assert got == {"1": "t", "2": "updated", "3": "t", "4": "t"}
+    assert pq.read_schema(part / "part-0.parquet").names == pq.read_schema(
+        tmp_path / "articles" / "date=2024-06-28" / "source=a" / "part-0.parquet").names
+    assert compact(lake, "articles").rewritten == 0  # idempotent
+
+
+def test_retention_deletes_whole_partitions_older_than_the_cutoff(tmp_path):
+    lake = Lake(str(tmp_path))
+    for d in ("2024-01-01", "2024-03-30", "2024-04-01"):
+        lake.publish("raw_pages", d, {"a": [{"url": f"http://x/{d}", "kind": "page", "body": b"x"}]}, "r")
+    assert apply_retention(lake, "raw_pages", 90, today=date(2024, 6, 29)) == ["2024-01-01", "2024-03-30"]
+    assert sorted(p.name for p in (tmp_path / "raw_pages").iterdir()) == ["date=2024-04-01"]
+    assert apply_retention(lake, "raw_pages", 90, today=date(2024, 6, 29)) == []
+
+
+def test_stale_staging_of_crashed_runs_is_dropped(tmp_path):
+    lake = Lake(str(tmp_path))
+    lake.write_rows(lake.staging("crashed", "raw", "a.parquet"), [{"x": 1}])
+    lake.write_rows(lake.staging("running", "raw", "a.parquet"), [{"x": 1}])
+    old = time.time() - 3 * 86400
+    for p in (tmp_path / "_staging" / "crashed").rglob("*"):
+        os.utime(p, (old, old))
+    os.utime(tmp_path / "_staging" / "crashed", (old, old))
+    assert drop_stale_staging(lake, 48) == ["crashed"]
+    assert (tmp_path / "_staging" / "running").exists()
