@@ -1,7 +1,7 @@
 """Lake layout benchmark (make bench-lake): a synthetic 1-million-article `articles` table written
-in newsflow's layout (date=YYYY-MM-DD/source=NAME, one file per partition, written with the
-Lake's own publisher), then compacted by month (one file per source and month, the layout
-news_maintenance can produce for closed months) -- file counts, bytes, and DuckDB query times
+day by day with the Lake's own publisher in newsflow's layout (month=YYYY-MM/source=NAME, one
+file per partition, the data date a column), and the same rows in the day layout newsflow used
+before (date=YYYY-MM-DD/source=NAME) -- file counts, bytes, publish time and DuckDB query times
 over both, side by side in one process.
 
   BENCH_ARGS="--articles 1000000 --sources 10 --days 730"
@@ -54,17 +54,15 @@ def main() -> int:
     ap.add_argument("--keep", help="write the lake here and keep it")
     args = ap.parse_args()
     import duckdb
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
     from newsflow.lake import Lake
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="bench_lake_"))
-    daily, monthly = work / "daily", work / "monthly"
+    monthly, daily = work / "monthly", work / "daily"
     per = max(1, args.articles // (args.sources * args.days))
     rnd = random.Random(7)
-    lake = Lake(str(daily))
+    lake = Lake(str(monthly))
     start, t0, n = date(2023, 1, 1), time.perf_counter(), 0
     for d in range(args.days):
         day = start + timedelta(days=d)
@@ -72,22 +70,19 @@ def main() -> int:
         lake.publish("articles", day.isoformat(), batch, "bench")
         n += per * args.sources
         if d % 100 == 0:
-            print(f"  wrote {n:,} articles ({d + 1}/{args.days} days) in {time.perf_counter() - t0:.0f}s",
+            print(f"  published {n:,} articles ({d + 1}/{args.days} days) in {time.perf_counter() - t0:.0f}s",
                   file=sys.stderr)
     write_s = time.perf_counter() - t0
-    shutil.rmtree(daily / "_staging", ignore_errors=True)
-    shutil.rmtree(daily / "_locks", ignore_errors=True)
+    shutil.rmtree(monthly / "_staging", ignore_errors=True)
+    shutil.rmtree(monthly / "_locks", ignore_errors=True)
 
-    # the same rows compacted per source and month (what news_maintenance writes for closed months)
+    # the same rows in the day layout (one file per source and day)
     t0 = time.perf_counter()
-    src = ds.dataset(daily / "articles", format="parquet", partitioning="hive")
-    table = src.to_table()
-    month = pc.utf8_slice_codeunits(table.column("date").cast(pa.string()), 0, 7)
-    table = table.drop_columns(["date"]).append_column("month", month)
-    ds.write_dataset(table, monthly / "articles", format="parquet", partitioning=["month", "source"],
+    table = ds.dataset(monthly / "articles", format="parquet", partitioning="hive").to_table().drop_columns(["month"])
+    ds.write_dataset(table, daily / "articles", format="parquet", partitioning=["date", "source"],
                      partitioning_flavor="hive", existing_data_behavior="overwrite_or_ignore",
-                     max_rows_per_group=128 * 1024, basename_template="part-{i}.parquet")
-    compact_s = time.perf_counter() - t0
+                     basename_template="part-{i}.parquet")
+    daily_s = time.perf_counter() - t0
     del table
 
     queries = {
@@ -98,14 +93,16 @@ def main() -> int:
         "keyword top 10 (last 90 days)": "SELECT k, count(*) n FROM (SELECT unnest(keywords) k FROM {t} WHERE "
                                          "published_date >= DATE '2024-10-01') GROUP BY k ORDER BY n DESC LIMIT 10",
     }
-    layouts = {"daily (date=/source=)": f"read_parquet('{daily}/articles/*/*/*.parquet', hive_partitioning=true)",
-               "monthly (month=/source=)": f"read_parquet('{monthly}/articles/*/*/*.parquet', hive_partitioning=true)"}
-    print(f"\n{n:,} articles, {args.sources} sources x {args.days} days; written in {write_s:.0f}s with Lake.publish, "
-          f"compacted by month in {compact_s:.0f}s")
-    for name, root in (("daily (date=/source=)", daily), ("monthly (month=/source=)", monthly)):
+    layouts = {"day layout (date=/source=)": f"read_parquet('{daily}/articles/*/*/*.parquet', hive_partitioning=true)",
+               "month layout (month=/source=)": f"read_parquet('{monthly}/articles/*/*/*.parquet', "
+                                                "hive_partitioning=true)"}
+    print(f"\n{n:,} articles, {args.sources} sources x {args.days} days; published day by day with Lake.publish "
+          f"into month partitions in {write_s:.0f}s ({write_s / args.days * 1000:.0f} ms per day); day layout copy "
+          f"written in {daily_s:.0f}s")
+    for name, root in (("day layout (date=/source=)", daily), ("month layout (month=/source=)", monthly)):
         files, size = tree_stats(root / "articles")
-        print(f"  {name:26} {files:>7,} files, {size / 1e6:8.1f} MB, {size / max(files, 1) / 1e3:8.1f} kB/file")
-    print(f"\n{'query':34}" + "".join(f"{k:>28}" for k in layouts) + "       ratio")
+        print(f"  {name:30} {files:>7,} files, {size / 1e6:8.1f} MB, {size / max(files, 1) / 1e3:8.1f} kB/file")
+    print(f"\n{'query':34}" + "".join(f"{k:>33}" for k in layouts) + "       ratio")
     for qname, sql in queries.items():
         times = []
         for layout in layouts.values():
@@ -116,9 +113,9 @@ def main() -> int:
                 con.execute(sql.format(t=layout)).fetchall()
                 best = min(best, time.perf_counter() - t0)
             times.append(best)
-        print(f"{qname:34}" + "".join(f"{t * 1000:>25.0f} ms" for t in times) + f"   {times[0] / times[1]:>8.1f}x")
-    count = duckdb.connect().execute(f"SELECT count(*) FROM {layouts['monthly (month=/source=)']}").fetchone()[0]
-    print(f"\nrows after compaction: {count:,} (before: {n:,})")
+        print(f"{qname:34}" + "".join(f"{t * 1000:>30.0f} ms" for t in times) + f"   {times[0] / times[1]:>8.1f}x")
+    counts = [duckdb.connect().execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in layouts.values()]
+    print(f"\nrows: {counts[0]:,} / {counts[1]:,} (published {n:,})")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -59,10 +59,10 @@ def news_maintenance():
         from dataclasses import asdict
 
         from newsflow.lake import Lake
-        from newsflow.maintenance import compact
+        from newsflow.maintenance import compact, migrate_layout
 
         lake = Lake(LAKE)
-        out = {}
+        out = {"migrated": migrate_layout(lake)}
         for t in TABLES:
             s = asdict(compact(lake, t, get_current_context()["dag_run"].run_id))
             s.pop("rewritten_paths")

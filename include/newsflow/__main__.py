@@ -178,6 +178,24 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_maintain(args: argparse.Namespace) -> int:
+    from newsflow.lake import Lake
+    from newsflow.maintenance import apply_retention, compact, drop_stale_staging, migrate_layout
+    from newsflow.schemas import TABLES
+
+    lake = Lake(args.lake)
+    print(f"moved into month partitions: {migrate_layout(lake) or 'nothing'}")
+    for t in TABLES:
+        st = compact(lake, t)
+        if st.partitions:
+            print(f"{t:11} {st.partitions:>5} partitions, {st.rewritten} rewritten, files {st.files_before} -> "
+                  f"{st.files_after}, {st.bytes_before / 1e6:.1f} -> {st.bytes_after / 1e6:.1f} MB, {st.rows:,} rows")
+    if args.raw_days:
+        print(f"raw_pages days deleted: {apply_retention(lake, 'raw_pages', args.raw_days) or 'none'}")
+    print(f"stale staging dropped: {drop_stale_staging(lake) or 'none'}")
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from newsflow.report import summary
 
@@ -243,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--lake", default=default_lake())
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.set_defaults(func=cmd_sql)
+
+    m = sub.add_parser("maintain", help="what news_maintenance does: migrate layout, compact, retention")
+    m.add_argument("--lake", default=default_lake())
+    m.add_argument("--raw-days", type=int, help="delete raw_pages days older than this many days")
+    m.set_defaults(func=cmd_maintain)
 
     s = sub.add_parser("summary", help="print what the lake holds (DuckDB)")
     s.add_argument("--lake", default=default_lake())

@@ -1,7 +1,10 @@
 """The lake: the only writer of Parquet.
 
-Published tables live under ``<root>/<table>/date=YYYY-MM-DD/source=NAME/part-0.parquet``
-(zstd, one file per partition, deterministic name). A partition is published by writing
+Published tables live under ``<root>/<table>/month=YYYY-MM/source=NAME/part-0.parquet``
+(``raw_pages``: ``date=YYYY-MM-DD/source=NAME``), zstd, one file per partition, deterministic
+name; rows carry their data date in a ``date`` column. Publishing a data date rewrites the
+month file: that date's rows of a replace-mode table are swapped, upsert-mode rows are
+replaced by key. A partition is published by writing
 the complete file under ``<root>/_staging/<run_id>/`` and then moving it over the old one
 (a rename on local disks, a single PUT on object stores), so readers see the old or the
 new partition, never half of one. Inter-task hand-offs also live under ``_staging``, so
@@ -24,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from newsflow.schemas import KEYS, MODE, SCHEMA_VERSION, TABLES
+from newsflow.schemas import DAILY, KEYS, MODE, SCHEMA_VERSION, TABLES, partition_keys
 
 log = logging.getLogger(__name__)
 _COMPRESSION = "zstd"
@@ -50,7 +53,10 @@ class Lake:
         return "/".join([self.root.rstrip("/"), *parts])
 
     def partition_path(self, table: str, day: date | str, source: str) -> str:
-        return self.path(table, f"date={day}", f"source={source}")
+        day = str(day)
+        if table in DAILY:
+            return self.path(table, f"date={day}", f"source={source}")
+        return self.path(table, f"month={day[:7]}", f"source={source}")
 
     def staging(self, run_id: str, *parts: str) -> str:
         return self.path("_staging", safe_run_id(run_id), *parts)
@@ -100,9 +106,11 @@ class Lake:
         """Publish one date's rows of ``table`` per source; returns rows now in each partition."""
         schema = TABLES[table]
         counts = {}
+        stamp = {"run_id": run_id, "schema_version": SCHEMA_VERSION}
+        if "date" in schema.names:
+            stamp["date"] = date.fromisoformat(str(day))
         for source, rows in sorted(rows_by_source.items()):
-            rows = [{**{k: r.get(k) for k in schema.names}, "run_id": run_id, "schema_version": SCHEMA_VERSION}
-                    for r in rows]
+            rows = [{**{k: r.get(k) for k in schema.names}, **stamp} for r in rows]
             if "run_id" not in schema.names:
                 for r in rows:
                     r.pop("run_id")
@@ -116,9 +124,14 @@ class Lake:
         new = pa.Table.from_pylist(rows, schema=schema)
         final_dir = self.partition_path(table, day, source)
         final = final_dir + "/part-0.parquet"
-        if MODE[table] == "upsert" and self.exists(final):
+        if self.exists(final):
             old = conform(pq.read_table(final, filesystem=self.fs), schema)
-            keep = pc.invert(pc.is_in(old.column(KEYS[table][0]), value_set=new.column(KEYS[table][0])))
+            if MODE[table] == "upsert":  # rows whose key the new rows carry are replaced
+                keep = pc.invert(pc.is_in(old.column(KEYS[table][0]), value_set=new.column(KEYS[table][0])))
+            elif "date" in schema.names:  # replace: this data date's rows are swapped, other dates stay
+                keep = pc.not_equal(old.column("date"), pa.scalar(date.fromisoformat(str(day)), pa.date32()))
+            else:
+                keep = pa.array([False] * old.num_rows)
             new = pa.concat_tables([old.filter(keep), new])
         new = _dedupe_keys(new, KEYS[table])
         if new.num_rows == 0:
@@ -143,20 +156,26 @@ class Lake:
         import pyarrow.dataset as ds
 
         base = self.path(table)
-        part_schema = pa.schema([("date", pa.string()), ("source", pa.string())])
+        part_schema = pa.schema([(k, pa.string()) for k in partition_keys(table)])
+        full = pa.unify_schemas([TABLES[table], part_schema])
         if not self.exists(base):
-            empty = pa.unify_schemas([TABLES[table], part_schema]).empty_table()
+            empty = full.empty_table()
             return empty.select(columns) if columns else empty
         dataset = ds.dataset(base, filesystem=self.fs, format="parquet", exclude_invalid_files=True,
-                             schema=pa.unify_schemas([TABLES[table], part_schema]),
-                             partitioning=ds.partitioning(part_schema, flavor="hive"))
+                             schema=full, partitioning=ds.partitioning(part_schema, flavor="hive"))
+        filters = [ds.field("source").isin(sources)] if sources is not None else []
+        if table in DAILY:
+            filters += [ds.field("date") == day] if day is not None else []
+            filters += [ds.field("date") >= since] if since is not None else []
+        else:  # prune by the month partition, then filter on the date column
+            if day is not None:
+                filters += [ds.field("month") == str(day)[:7], ds.field("date") == date.fromisoformat(str(day))]
+            if since is not None:
+                filters += [ds.field("month") >= str(since)[:7], ds.field("date") >= date.fromisoformat(str(since))]
+        filters += [ds.field("url").isin(urls)] if urls is not None else []
         expr = None
-        if sources is not None:
-            expr = ds.field("source").isin(sources)
-        for extra in ([ds.field("date") == day] if day is not None else []) + \
-                ([ds.field("date") >= since] if since is not None else []) + \
-                ([ds.field("url").isin(urls)] if urls is not None else []):
-            expr = extra if expr is None else expr & extra
+        for f in filters:
+            expr = f if expr is None else expr & f
         return dataset.to_table(columns=columns, filter=expr)
 
 

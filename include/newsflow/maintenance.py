@@ -128,3 +128,52 @@ def drop_stale_staging(lake: Lake, older_than_hours: float = 48.0) -> list[str]:
             lake.fs.delete_dir(info.path)
             dropped.append(info.base_name)
     return dropped
+
+
+def migrate_layout(lake: Lake, run_id: str = "migrate") -> dict[str, int]:
+    """Move day partitions (``date=YYYY-MM-DD/source=S``, schema v1) of the monthly tables into
+    month partitions, the data date becoming the ``date`` column; returns rows moved per table.
+    Each day is merged into its month file (the month file's own rows win on equal keys, they
+    are newer) before the day folder is deleted, so no row is lost; for the moment between the
+    two, a reader may see that day twice. Run once after upgrading (plan does it for you)."""
+    from newsflow.schemas import DAILY
+
+    moved: dict[str, int] = {}
+    for table in TABLES:
+        base = lake.path(table)
+        if table in DAILY or not lake.exists(base):
+            continue
+        days = [i for i in lake.fs.get_file_info(pafs.FileSelector(base))
+                if i.type == pafs.FileType.Directory and i.base_name.startswith("date=")]
+        for day_dir in sorted(days, key=lambda i: i.base_name):
+            day = day_dir.base_name[5:]
+            for src_dir in lake.fs.get_file_info(pafs.FileSelector(day_dir.path)):
+                if src_dir.type != pafs.FileType.Directory or not src_dir.base_name.startswith("source="):
+                    continue
+                source = src_dir.base_name[7:]
+                files = [i.path for i in lake.fs.get_file_info(pafs.FileSelector(src_dir.path))
+                         if i.type == pafs.FileType.File and i.path.endswith(".parquet")]
+                old = [pq.read_table(f, filesystem=lake.fs) for f in files]
+                rows = [r for t in old for r in t.to_pylist()]
+                with lake.partition_lock(table, day, source):
+                    target = lake.partition_path(table, day, source) + "/part-0.parquet"
+                    newer = conform(pq.read_table(target, filesystem=lake.fs), TABLES[table]) \
+                        if lake.exists(target) else TABLES[table].empty_table()
+                    keys = set(zip(*(newer.column(k).to_pylist() for k in KEYS[table]))) if newer.num_rows else set()
+                    stamp = date.fromisoformat(day)
+                    add = [{**r, "date": stamp} for r in rows
+                           if tuple(({**r, "date": stamp})[k] for k in KEYS[table]) not in keys]
+                    merged = pa.concat_tables([conform(pa.Table.from_pylist(add), TABLES[table]), newer]) \
+                        if add else newer
+                    staged = lake.staging(run_id, "migrate", table, f"{day}.{source}.parquet")
+                    lake.fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
+                    pq.write_table(merged.sort_by([(k, "ascending") for k in KEYS[table]]), staged,
+                                   filesystem=lake.fs, compression=_COMPRESSION, row_group_size=ROW_GROUP_ROWS)
+                    lake.fs.create_dir(target.rsplit("/", 1)[0], recursive=True)
+                    lake.fs.move(staged, target)
+                moved[table] = moved.get(table, 0) + len(add)
+                lake.fs.delete_dir(src_dir.path)
+            lake.fs.delete_dir(day_dir.path)
+            log.info("moved %s %s into its month partition", table, day)
+    lake.drop_staging(run_id)
+    return moved

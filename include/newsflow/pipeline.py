@@ -94,6 +94,11 @@ def plan(sources_file: str, lake: str, run_id: str, day: str, sources: list[str]
         joined = [g for g in groups if any(hosts[n] & hosts[m] for m in g)]
         merged = [m for g in joined for m in g] + [n]
         groups = [g for g in groups if g not in joined] + [merged]
+    from newsflow.maintenance import migrate_layout
+
+    moved = migrate_layout(Lake(lake))  # a lake written before month partitions: moved once, here
+    if moved:
+        log.info("moved day partitions into month partitions: %s", moved)
     base = {"run_id": run_id, "lake": lake, "sources_file": sources_file, "date": resolve_date(day, None),
             "force_refetch": bool(force_refetch), "all_sources": [s.name for s in cfg.sources]}
     return [{**base, "sources": g, "urls": {n: manual[n] for n in g if n in manual}} for g in groups]

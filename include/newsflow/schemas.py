@@ -5,12 +5,15 @@ generated from these definitions (``python -m newsflow dictionary``) and a test 
 the two drift apart. The Arrow schemas in ``TABLES`` carry the descriptions as field
 metadata, so they travel inside every Parquet file too.
 
-Every table is partitioned ``date=YYYY-MM-DD/source=NAME``. The partition keys live only in
-directory names, never inside the files. ``date`` is the run's data date in the source's
-zone (for ``articles`` and the fact tables: the local publication date of the articles
-discovered for that date); ``source`` is the source name from the sources file.
-Timestamps are microseconds in UTC. Every row carries ``schema_version``; a new nullable
-column is a non-breaking change (older files read it as null).
+Tables are partitioned by published month and source, ``month=YYYY-MM/source=NAME``, one
+file per partition: a month of one source is a file of a useful size for DuckDB, Trino and
+Spark (see the README's measurements). The data date a row belongs to, the unit a run
+publishes and replays, is the ``date`` column inside the files (a real DATE, so every client
+types it alike). ``raw_pages``, the replay zone of large page bodies that no BI tool reads, is
+partitioned by day, ``date=YYYY-MM-DD/source=NAME``, so a day's bytes are written once and
+retention drops whole days. Partition keys live only in directory names. Timestamps are
+microseconds in UTC. Every row carries ``schema_version``; a new nullable column is a
+non-breaking change (older files read it as null).
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
-PARTITION_KEYS = ("date", "source")
+SCHEMA_VERSION = 2  # 2: month partitions with a date column inside (1: date partitions)
+PARTITION_KEYS = ("month", "source")  # the layout of every table but raw_pages
+DAILY = {"raw_pages"}  # tables partitioned date=YYYY-MM-DD/source=NAME
 TS = pa.timestamp("us", tz="UTC")
 _STR_LIST = pa.list_(pa.string())
 _I32 = pa.int32()
@@ -37,6 +41,8 @@ class Col:
 RUN_ID = Col("run_id", pa.string(), "The Airflow run (or CLI run) that wrote this row.", False)
 VERSION = Col("schema_version", pa.int16(), "Version of this table's schema when the row was written.", False)
 EXTRACTORS = Col("extractors", pa.string(), "Versions of the extractors that made the row, e.g. `entities=1,dates=1`.")
+DATE = Col("date", pa.date32(), "Data date: the run's date in the source's zone (for articles and their facts, the "
+                                "local publication date the articles were discovered for).", False)
 ARTICLE_ID = Col("article_id", pa.string(), "The article (`articles.article_id`).", False)
 IDX = Col("idx", _I32, "Order of this fact within the article (0-based).", False)
 START = Col("start", _I32, "Character offset where `text` starts in `articles.body`.")
@@ -166,7 +172,8 @@ SPEC: dict[str, tuple[str, list[Col]]] = {
         RUN_ID, VERSION]),
 }
 
-PARTITION_DOCS = {"date": "Data date of the run, YYYY-MM-DD (directory `date=`).",
+PARTITION_DOCS = {"month": "Month of the data date, YYYY-MM (directory `month=`).",
+                  "date": "Data date of the run, YYYY-MM-DD (directory `date=`).",
                   "source": "Source name from the sources file (directory `source=`)."}
 
 
@@ -174,15 +181,27 @@ def _schema(cols: list[Col]) -> pa.Schema:
     return pa.schema([pa.field(c.name, c.type, c.nullable, metadata={"description": c.doc}) for c in cols])
 
 
-TABLES: dict[str, pa.Schema] = {name: _schema(cols) for name, (_, cols) in SPEC.items()}
+def partition_keys(table: str) -> tuple[str, str]:
+    return ("date", "source") if table in DAILY else PARTITION_KEYS
+
+
+def columns(table: str) -> list[Col]:
+    """The table's columns inside its files (monthly tables carry their data date)."""
+    cols = SPEC[table][1]
+    return cols if table in DAILY else [DATE, *cols]
+
+
+TABLES: dict[str, pa.Schema] = {name: _schema(columns(name)) for name in SPEC}
 FACT_TABLES = ("entities", "quotes", "dates", "numbers", "keywords")
 
 # The columns that identify a row inside one partition: a rerun replaces rows with the same key.
-KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("url",), "rejects": ("url", "stage"),
+KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("date", "url"),
+                                    "rejects": ("date", "url", "stage"),
                                     "raw_pages": ("url",), "signatures": ("article_id",), "runs": ("run_id", "stage"),
                                     **{t: ("article_id", "idx") for t in FACT_TABLES}, "terms": ("article_id", "term")}
-# How a rerun treats a partition: articles are upserted (nothing a rerun skips is lost);
-# fetch_log and rejects describe the latest run of that date, so they are replaced.
+# How a rerun of a data date treats its rows: articles are upserted (nothing a rerun skips is
+# lost); fetch_log and rejects describe the latest run of that date, so that date's rows are
+# replaced (other dates in the month file stay).
 # raw_pages (the replay zone) and signatures (dedupe's fingerprints) are upserted.
 # runs keeps every run: a rerun adds its rows beside the earlier runs' rows.
 # The fact tables and terms are upserted by article: re-extracting an article replaces all its rows
@@ -202,13 +221,15 @@ def data_dictionary() -> str:
     out = ["# Data dictionary", "",
            "Generated from `include/newsflow/schemas.py` by `python -m newsflow dictionary`; do not edit by hand",
            "(a test fails when this file and the schemas drift apart).", "",
-           f"Schema version {SCHEMA_VERSION}. Every table lives under `<lake>/<table>/date=YYYY-MM-DD/source=NAME/`;",
-           "the partition keys are in the directory names only. Timestamps are microseconds in UTC.", ""]
-    for name, (doc, cols) in SPEC.items():
+           f"Schema version {SCHEMA_VERSION}. Tables live under `<lake>/<table>/month=YYYY-MM/source=NAME/part-0.parquet`",
+           "(`raw_pages`: `date=YYYY-MM-DD/source=NAME/`); the partition keys are in the directory names only.",
+           "Timestamps are microseconds in UTC.", ""]
+    for name, (doc, _) in SPEC.items():
+        cols = columns(name)
         out += [f"## `{name}`", "", doc, "", f"Key within a partition: {', '.join(f'`{k}`' for k in KEYS[name])}; "
-                f"a rerun {'upserts' if MODE[name] == 'upsert' else 'replaces'} the partition.", "",
+                f"a rerun {'upserts its rows' if MODE[name] == 'upsert' else 'replaces its data date'}.", "",
                 "| column | type | nullable | description |", "|---|---|---|---|"]
         out += [f"| `{c.name}` | {_type_name(c.type)} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in cols]
-        out += [f"| `{k}` | string (partition) | no | {d} |" for k, d in PARTITION_DOCS.items()]
+        out += [f"| `{k}` | string (partition) | no | {PARTITION_DOCS[k]} |" for k in partition_keys(name)]
         out.append("")
     return "\n".join(out)

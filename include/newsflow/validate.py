@@ -102,9 +102,9 @@ def _row_counts(lake: Lake, day: str, sources: list[str], arts: Any, gates: Gate
     hist = lake.read_table("articles", ["source", "date"], sources=sources, since=since).to_pylist()
     per: dict[str, dict[str, int]] = {}
     for r in hist:
-        if r["date"] < day:
-            per.setdefault(r["source"], {}).setdefault(r["date"], 0)
-            per[r["source"]][r["date"]] += 1
+        if str(r["date"]) < day:
+            per.setdefault(r["source"], {}).setdefault(str(r["date"]), 0)
+            per[r["source"]][str(r["date"])] += 1
     now: dict[str, int] = {}
     for s in arts.column("source").to_pylist() if arts.num_rows else []:
         now[s] = now.get(s, 0) + 1

@@ -1,22 +1,23 @@
 -- DuckDB views over the newsflow lake. `newsflow sql` loads this file with {lake} replaced by
 -- the lake root (a folder or s3://bucket/prefix); in your own DuckDB session do the same, e.g.
 --   duckdb -c "$(sed 's#{lake}#data/lake#g' include/sql/views.sql) SELECT * FROM articles_per_source_day"
--- Every table is read the same way: Hive partitions typed explicitly (date DATE, source VARCHAR),
--- files unioned by column name (a column added later reads as NULL in older files).
+-- Every table is read the same way: Hive partitions typed explicitly (month/source VARCHAR; the
+-- data date is the DATE column `date` inside the files; raw_pages is partitioned by date), files
+-- unioned by column name (a column added later reads as NULL in older files).
 -- A view whose table has no files yet is skipped by `newsflow sql`.
 
-CREATE OR REPLACE VIEW articles AS SELECT * FROM read_parquet('{lake}/articles/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW entities AS SELECT * FROM read_parquet('{lake}/entities/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW quotes AS SELECT * FROM read_parquet('{lake}/quotes/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW dates AS SELECT * FROM read_parquet('{lake}/dates/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW numbers AS SELECT * FROM read_parquet('{lake}/numbers/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW keywords AS SELECT * FROM read_parquet('{lake}/keywords/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW terms AS SELECT * FROM read_parquet('{lake}/terms/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
+CREATE OR REPLACE VIEW articles AS SELECT * FROM read_parquet('{lake}/articles/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW entities AS SELECT * FROM read_parquet('{lake}/entities/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW quotes AS SELECT * FROM read_parquet('{lake}/quotes/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW dates AS SELECT * FROM read_parquet('{lake}/dates/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW numbers AS SELECT * FROM read_parquet('{lake}/numbers/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW keywords AS SELECT * FROM read_parquet('{lake}/keywords/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW terms AS SELECT * FROM read_parquet('{lake}/terms/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
 CREATE OR REPLACE VIEW raw_pages AS SELECT * FROM read_parquet('{lake}/raw_pages/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW fetch_log AS SELECT * FROM read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW rejects AS SELECT * FROM read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW runs AS SELECT * FROM read_parquet('{lake}/runs/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW signatures AS SELECT * FROM read_parquet('{lake}/signatures/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
+CREATE OR REPLACE VIEW fetch_log AS SELECT * FROM read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW rejects AS SELECT * FROM read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW runs AS SELECT * FROM read_parquet('{lake}/runs/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW signatures AS SELECT * FROM read_parquet('{lake}/signatures/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
 
 -- Ready queries -------------------------------------------------------------------------------
 

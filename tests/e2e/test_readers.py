@@ -21,7 +21,7 @@ import pytest
 from newsflow.config import default_sources_file
 from newsflow.pipeline import run_all
 from newsflow.sample_site import start_in_thread
-from newsflow.schemas import PARTITION_KEYS, TABLES
+from newsflow.schemas import TABLES, partition_keys
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,7 @@ def test_duckdb_pyarrow_pandas_polars_agree_on_every_table(lake):
         # the files themselves: microsecond UTC timestamps, no partition keys inside, one schema
         for f in files:
             s = pq.read_schema(f)
-            assert not set(PARTITION_KEYS) & set(s.names), f
+            assert not set(partition_keys(table)) & set(s.names), f
             assert s.names == schema.names, f"{f} drifted from the {table} schema"
             for field in s:
                 if pa.types.is_timestamp(field.type):
@@ -94,13 +94,13 @@ def test_duckdb_pyarrow_pandas_polars_agree_on_every_table(lake):
                 "polars": {n: kind(t) for n, t in polar.schema.items()}}
         want = {f.name: kind(f.type) for f in schema}
         for reader, got in cols.items():
-            assert set(got) == set(want) | set(PARTITION_KEYS), (table, reader, set(got) ^ set(want))
+            assert set(got) == set(want) | set(partition_keys(table)), (table, reader, set(got) ^ set(want))
             for name, k in want.items():
                 if reader == "pandas" and k in ("list", "binary", "date"):
                     continue  # pandas holds these as Python objects
                 assert got[name] == k, (table, reader, name, got[name], k)
         # the partition values agree, whatever type each reader gives them
-        for key in PARTITION_KEYS:
+        for key in partition_keys(table):
             values = {"duckdb": duck.column(key).to_pylist(), "pyarrow": arrow.column(key).to_pylist(),
                       "pandas": frame[key].tolist(), "polars": polar[key].to_list()}
             as_text = {r: sorted(str(v)[:10] for v in vs) for r, vs in values.items()}
@@ -114,7 +114,7 @@ def test_views_and_ready_queries_and_the_sql_command(lake, capsys):
     cols, rows = sql(str(lake), "SELECT * FROM articles_per_source_day")
     assert cols == ["date", "source", "articles", "canonical"]
     assert [(r[1], r[2], r[3]) for r in rows] == [("dongnam", 6, 4), ("hanbit", 7, 7), ("hanbit-en", 6, 6)]
-    assert str(rows[0][0]) == "2024-06-27" and type(rows[0][0]).__name__ == "date"  # typed DATE for every client
+    assert str(rows[0][0]) == "2024-06-27" and type(rows[0][0]).__name__ == "date"  # a DATE column, for every client
     assert sql(str(lake), "SELECT source, duplicates FROM duplicate_rate WHERE duplicates > 0")[1] == [("dongnam", 2)]
     top = sql(str(lake), "SELECT speaker, quotes FROM most_quoted")[1]
     assert top and all(n >= 1 for _, n in top)

@@ -19,7 +19,7 @@ def test_publish_is_idempotent_and_upserts(tmp_path):
     assert lake.publish("articles", "2024-06-27", {"hanbit": [row("b", "new")]}, "run3") == {"hanbit": 2}
     t = lake.read_table("articles").to_pylist()
     assert sorted((r["article_id"], r["title"], r["run_id"]) for r in t) == [("a", "t", "run2"), ("b", "new", "run3")]
-    assert not (tmp_path / "_staging" / "run3" / "publish" / "articles" / "date=2024-06-27" / "source=hanbit"
+    assert not (tmp_path / "_staging" / "run3" / "publish" / "articles" / "month=2024-06" / "source=hanbit"
                 / "part-0.parquet").exists()
 
 
@@ -33,18 +33,21 @@ def test_replace_tables_clear_a_partition_that_has_no_rows_now(tmp_path):
 def test_files_are_readable_by_duckdb_with_partitions_from_directories(tmp_path):
     lake = Lake(str(tmp_path))
     lake.publish("articles", "2024-06-27", {"hanbit": [row("a")], "dongnam": [row("b")]}, "run1")
-    f = tmp_path / "articles" / "date=2024-06-27" / "source=hanbit" / "part-0.parquet"
+    f = tmp_path / "articles" / "month=2024-06" / "source=hanbit" / "part-0.parquet"
     meta = pq.read_metadata(f)
     schema = pq.read_schema(f)
-    assert "source" not in schema.names and "date" not in schema.names
+    assert "source" not in schema.names and "month" not in schema.names  # partition keys: directories only
+    assert str(schema.field("date").type) == "date32[day]"  # the data date, a real DATE inside the file
     assert str(schema.field("published_at").type) == "timestamp[us, tz=UTC]"
     assert meta.row_group(0).column(0).compression == "ZSTD"
     assert schema.field("schema_version") and schema.field("run_id")
     con = duckdb.connect()
-    rows = con.execute(f"SELECT source, date, article_id, fetched_at FROM read_parquet('{tmp_path}/articles/*/*/*.parquet',"
-                       " hive_partitioning=true) ORDER BY source").fetchall()
-    assert [(r[0], str(r[1]), r[2]) for r in rows] == [("dongnam", "2024-06-27", "b"), ("hanbit", "2024-06-27", "a")]
-    assert rows[0][3].microsecond == 456789
+    rows = con.execute(f"SELECT source, month, date, article_id, fetched_at FROM read_parquet("
+                       f"'{tmp_path}/articles/*/*/*.parquet', hive_partitioning=true) ORDER BY source").fetchall()
+    assert [(r[0], str(r[1]), str(r[2]), r[3]) for r in rows] == [("dongnam", "2024-06", "2024-06-27", "b"),
+                                                                 ("hanbit", "2024-06", "2024-06-27", "a")]
+    rows = [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    assert rows[0][4].microsecond == 456789
 
 
 def test_partitions_written_before_a_column_was_added_still_upsert_and_read(tmp_path):
@@ -53,7 +56,7 @@ def test_partitions_written_before_a_column_was_added_still_upsert_and_read(tmp_
 
     lake = Lake(str(tmp_path))
     lake.publish("articles", "2024-06-27", {"hanbit": [row("a")]}, "run1")
-    path = tmp_path / "articles" / "date=2024-06-27" / "source=hanbit" / "part-0.parquet"
+    path = tmp_path / "articles" / "month=2024-06" / "source=hanbit" / "part-0.parquet"
     old = pq.read_table(path)
     pq.write_table(old.drop_columns(["lang_confidence", "clean_removed"]), path)  # as an older release wrote it
     assert lake.read_table("articles", ["article_id", "lang_confidence"]).to_pylist() == [

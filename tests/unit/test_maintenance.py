@@ -19,14 +19,14 @@ def art(aid, title="t"):
 def test_compaction_merges_extra_and_old_schema_files_keeping_every_row(tmp_path):
     lake = Lake(str(tmp_path))
     lake.publish("articles", "2024-06-27", {"a": [art("1"), art("2")]}, "r1")
-    lake.publish("articles", "2024-06-28", {"a": [art("3")]}, "r1")
-    part = tmp_path / "articles" / "date=2024-06-27" / "source=a"
+    lake.publish("articles", "2024-07-01", {"a": [art("3")]}, "r1")
+    part = tmp_path / "articles" / "month=2024-06" / "source=a"
     old = pq.read_table(part / "part-0.parquet")
     # an older release's file (no lang_confidence) and a stray extra file with one new and one updated row
     pq.write_table(old.drop_columns(["lang_confidence"]), part / "part-0.parquet")
     extra = Lake(str(tmp_path / "x"))
     extra.publish("articles", "2024-06-27", {"a": [art("2", "updated"), art("4")]}, "r2")
-    os.replace(tmp_path / "x" / "articles" / "date=2024-06-27" / "source=a" / "part-0.parquet", part / "part-1.parquet")
+    os.replace(tmp_path / "x" / "articles" / "month=2024-06" / "source=a" / "part-0.parquet", part / "part-1.parquet")
     stats = compact(lake, "articles")
     assert (stats.partitions, stats.rewritten, stats.files_before, stats.files_after) == (2, 1, 3, 2)
     assert stats.rows == 4 and stats.duplicates_dropped == 1
@@ -34,7 +34,7 @@ def test_compaction_merges_extra_and_old_schema_files_keeping_every_row(tmp_path
     got = {r["article_id"]: r["title"] for r in lake.read_table("articles", ["article_id", "title"]).to_pylist()}
     assert got == {"1": "t", "2": "updated", "3": "t", "4": "t"}
     assert pq.read_schema(part / "part-0.parquet").names == pq.read_schema(
-        tmp_path / "articles" / "date=2024-06-28" / "source=a" / "part-0.parquet").names
+        tmp_path / "articles" / "month=2024-07" / "source=a" / "part-0.parquet").names
     assert compact(lake, "articles").rewritten == 0  # idempotent
 
 
@@ -57,3 +57,21 @@ def test_stale_staging_of_crashed_runs_is_dropped(tmp_path):
     os.utime(tmp_path / "_staging" / "crashed", (old, old))
     assert drop_stale_staging(lake, 48) == ["crashed"]
     assert (tmp_path / "_staging" / "running").exists()
+
+
+def test_a_lake_from_the_day_partition_layout_moves_into_month_partitions(tmp_path):
+    from newsflow.maintenance import migrate_layout
+
+    lake = Lake(str(tmp_path))
+    lake.publish("articles", "2024-06-27", {"a": [art("1")]}, "new")  # already in the month layout
+    old_dir = tmp_path / "articles" / "date=2024-06-26" / "source=a"
+    old_dir.mkdir(parents=True)
+    t = pq.read_table(tmp_path / "articles" / "month=2024-06" / "source=a" / "part-0.parquet")
+    v1 = t.drop_columns(["date"]).set_column(t.schema.get_field_index("article_id") - 1, "article_id",
+                                             __import__("pyarrow").array(["0"]))
+    pq.write_table(v1, old_dir / "part-0.parquet")  # schema v1: no date column, day in the path
+    assert migrate_layout(lake) == {"articles": 1}
+    assert not (tmp_path / "articles" / "date=2024-06-26").exists()
+    rows = sorted((r["article_id"], str(r["date"])) for r in lake.read_table("articles", ["article_id", "date"]).to_pylist())
+    assert rows == [("0", "2024-06-26"), ("1", "2024-06-27")]
+    assert migrate_layout(lake) == {}

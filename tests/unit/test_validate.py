@@ -34,7 +34,7 @@ def test_clean_data_passes(tmp_path):
 def test_duplicate_keys_nulls_dates_and_orphans_are_named(tmp_path):
     lake = lake_with(tmp_path, [art("a"), art("b", published_at=None, title=""),
                                 art("c", published_date=date(2024, 5, 1))])
-    path = tmp_path / "articles" / "date=2024-06-27" / "source=s" / "part-0.parquet"
+    path = tmp_path / "articles" / "month=2024-06" / "source=s" / "part-0.parquet"
     t = pq.read_table(path)
     pq.write_table(pa.concat_tables([t, t.slice(0, 1)]), path)  # a broken writer repeated a row
     lake.publish("quotes", "2024-06-27", {"s": [{"article_id": "zzz", "idx": 0, "text": "q"}]}, "run1")
