@@ -124,3 +124,27 @@ def test_views_and_ready_queries_and_the_sql_command(lake, capsys):
     assert capsys.readouterr().out.splitlines()[0] == "source,n"
     assert main(["sql", "SELECT * FROM nope", "--lake", str(lake)]) == 2
     assert "most_quoted" in capsys.readouterr().err  # the error lists the views there are
+
+
+def test_spark_reads_every_table_alike_when_installed(lake):
+    """Spark is not in requirements (a JVM and ~300 MB); the test runs where pyspark is installed."""
+    pyspark = pytest.importorskip("pyspark.sql")
+    spark = (pyspark.SparkSession.builder.master("local[1]").appName("newsflow-readers")
+             .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate())
+    try:
+        for table, schema in TABLES.items():
+            path = lake / table
+            if not path.exists():
+                continue
+            df = spark.read.option("basePath", str(path)).option("mergeSchema", "true").parquet(str(path))
+            duck = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}/*/*/*.parquet', hive_partitioning=true)")
+            assert df.count() == duck.fetchall()[0][0], table
+            types = dict(df.dtypes)
+            for f in schema:
+                if pa.types.is_timestamp(f.type):
+                    assert types[f.name] == "timestamp", (table, f.name, types[f.name])
+                if f.name == "date":
+                    assert types["date"] == "date", table
+            assert set(types) == set(schema.names) | set(partition_keys(table)), table
+    finally:
+        spark.stop()
