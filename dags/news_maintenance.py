@@ -11,28 +11,14 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
 
-PROJECT = Path(__file__).resolve().parents[1]
-LAKE = os.environ.get("NEWSFLOW_LAKE") or str(PROJECT / "data" / "lake")
-PUBLISH_POOL = os.environ.get("NEWSFLOW_PUBLISH_POOL", "newsflow_publish")
-TABLES = ("articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
-          "entities", "quotes", "dates", "numbers", "keywords", "terms")
+from newsflow_airflow import ALL_TABLES as TABLES
+from newsflow_airflow import PUBLISH_POOL, lake_credentials, lake_root
 
-
-def lake_credentials() -> None:
-    """Object-store credentials from the Airflow connection NEWSFLOW_LAKE_CONN_ID, if set."""
-    conn_id = os.environ.get("NEWSFLOW_LAKE_CONN_ID")
-    if conn_id:
-        from airflow.sdk import Connection
-        from newsflow.config import s3_env_from_connection
-
-        conn = Connection.get(conn_id)
-        os.environ.update(s3_env_from_connection(conn.login, conn.password, conn.extra_dejson))
-
+LAKE = lake_root()
 
 @dag(
     dag_id="news_maintenance",

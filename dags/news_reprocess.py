@@ -12,33 +12,17 @@ write the same partition at once.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
 
-PROJECT = Path(__file__).resolve().parents[1]
-LAKE = os.environ.get("NEWSFLOW_LAKE") or str(PROJECT / "data" / "lake")
-SOURCES_FILE = os.environ.get("NEWSFLOW_SOURCES") or str(PROJECT / "include" / "sources.yaml")
-PUBLISH_POOL = os.environ.get("NEWSFLOW_PUBLISH_POOL", "newsflow_publish")
-TABLES = ("articles", "rejects", "signatures", "runs", "entities", "quotes", "dates", "numbers", "keywords", "terms")
-ASSETS = [Asset(name=f"newsflow.{t}", uri=f"file://{LAKE.removeprefix('file://')}/{t}") if "://" not in LAKE
-          else Asset(name=f"newsflow.{t}", uri=f"{LAKE.rstrip('/')}/{t}") for t in TABLES]
+from newsflow_airflow import PUBLISH_POOL, lake_assets, lake_credentials, lake_root, sources_file
 
+LAKE, SOURCES_FILE = lake_root(), sources_file()
 
-def lake_credentials() -> None:
-    """Object-store credentials from the Airflow connection NEWSFLOW_LAKE_CONN_ID (else the
-    environment's AWS_* variables apply as they are). Called inside tasks, never at parse time."""
-    conn_id = os.environ.get("NEWSFLOW_LAKE_CONN_ID")
-    if conn_id:
-        from airflow.sdk import Connection
-        from newsflow.config import s3_env_from_connection
-
-        conn = Connection.get(conn_id)
-        os.environ.update(s3_env_from_connection(conn.login, conn.password, conn.extra_dejson))
-
+ASSETS = lake_assets(("articles", "rejects", "signatures", "runs", "entities", "quotes", "dates", "numbers",
+                      "keywords", "terms"))
 
 @dag(
     dag_id="news_reprocess",

@@ -55,7 +55,7 @@ def test_news_ingest_and_replay_on_s3(tmp_path, monkeypatch):
                                                           "extra": {"endpoint_url": endpoint,
                                                                     "region_name": "us-east-1"}}),
                    AIRFLOW__CORE__LOAD_EXAMPLES="False", AIRFLOW__CORE__EXECUTOR="LocalExecutor",
-                   AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"))
+                   AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"), AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"))
         mig = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=env, capture_output=True, text=True)
         assert mig.returncode == 0, mig.stderr[-2000:]
         proc = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT / "dags" / "news_ingest.py")], env=env,
