@@ -89,6 +89,7 @@ def check_lake(lake: Path) -> None:
                  ) == [(19,)]
     people = q(lake, "SELECT canonical, role FROM {entities} WHERE type = 'PERSON'")
     assert ("홍재석", "산업통상자원부 무역안보정책관") in people and ("Jang Hyun-woo", "analyst, Kiwoom Securities") in people
+    assert ("박성훈", "한국은행 조사국 물가동향팀장") in people
     said = q(lake, "SELECT speaker, left(text, 9) FROM {quotes}")
     assert ("한국은행", "근원물가 상승률이") in said and ("최영석", "수출 허가 절차에") in said
     for t in ("entities", "quotes", "dates", "numbers"):

@@ -355,3 +355,9 @@ def test_the_seed_articles_people_roles_organisations_countries_and_quotes():
     assert [(q["speaker"], q["text"]) for q in found["quotes"]] == [(q["speaker"], q["text"]) for q in gold["quotes"]]
     assert {d["normalized"] for d in found["dates"]} == {d["normalized"] for d in gold["dates"]}
     assert [n for n in found["numbers"] if n["kind"] != "count"] == gold["numbers"] == []  # 3개국 is a count
+
+
+def test_departments_that_look_like_names_stay_in_the_role():
+    e = ents("박성훈 한국은행 조사국 물가동향팀장은 설명했다. 김태성 한빛조선지회장도 왔다.")
+    assert e[("PERSON", "박성훈")]["role"] == "한국은행 조사국 물가동향팀장"
+    assert ("PERSON", "김태성") in e and ("PERSON", "조사국") not in e

@@ -374,8 +374,9 @@ def _orgish(word: str, gaz: Gazetteer) -> bool:
     if not re.fullmatch(rf"[{HANGUL}]+", word) or len(word) < 2:
         return False
     suffix = KO_ORG_SUFFIX.search(word) or KO_DEPT.search(word)
-    if suffix and len(word) >= 3 and not (len(suffix.group()) == 1 and len(word) <= 3 and ko_is_name(word)):
-        return True  # 상무부, 반도체과 -- but 김태성 is a name that happens to end in 성
+    if suffix and len(word) >= 3 and not (len(suffix.group()) == 1 and len(word) <= 3 and ko_is_name(word)
+                                          and _analyze(word)[0].tag == "NNP"):
+        return True  # 상무부, 조사국, 반도체과 -- but 김태성 (a proper noun) is a name that ends in 성
     # a proper noun the gazetteer lacks (한국수력원자력), or a university's short form (건국대)
     if re.fullmatch(rf"[{HANGUL}]{{2,4}}대", word) and ko_is_proper(word[:-1]):
         return True
