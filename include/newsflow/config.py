@@ -126,8 +126,18 @@ class Source(_Model):
         return v
 
 
+class QualityGates(_Model):
+    """Thresholds of the validate task's quality gates (newsflow.validate)."""
+
+    max_null_rate: float = Field(0.2, ge=0, le=1, description="share of articles allowed without published_at")
+    min_ratio: float = Field(0.3, ge=0, le=1, description="a source's articles vs its recent median, at least")
+    history_days: int = Field(14, ge=1, description="days of history the row-count gate compares with")
+    min_history_rows: int = Field(5, ge=0, description="the row-count gate applies when the median is at least this")
+
+
 class SourcesFile(_Model):
     http: HttpSettings = Field(default_factory=HttpSettings)
+    quality: QualityGates = Field(default_factory=QualityGates)
     sources: list[Source] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -397,6 +397,7 @@ def finalize(jobs: list[dict[str, Any]]) -> dict[str, Any]:
                                [signature_row(a, prints.get(a.article_id)) for a in final])
     per_source = {n: j["counts"][n] for j in jobs for n in j["sources"]}
     return {"run_id": first["run_id"], "lake": first["lake"], "date": first["date"], "sources": names,
+            "sources_file": first.get("sources_file"),
             "articles": path, "signatures": sig_path, "facts": fact_paths, "fetch_log": [j["fetch_log"][n] for j in jobs for n in j["sources"]],
             "raw_pages": [j["raw_pages"][n] for j in jobs for n in j["sources"]],
             "rejects": [p for j in jobs for n in j["sources"] for p in j["rejects"][n]],
@@ -457,11 +458,14 @@ class QualityGateError(ValueError):
 def check(result: dict[str, Any]) -> dict[str, Any]:
     """Quality gates on what was just published (newsflow.validate); raises QualityGateError
     listing every failure, else drops the run's staging area."""
-    from newsflow.validate import validate
+    from newsflow.validate import Gates, validate
 
     lake = Lake(result["lake"])
     day = result["date"]
-    failures = validate(lake, day, result["sources"])
+    gates = Gates()
+    if result.get("sources_file"):
+        gates = Gates(**load_sources(result["sources_file"]).quality.model_dump())
+    failures = validate(lake, day, result["sources"], gates)
     if failures:
         raise QualityGateError(f"quality gates failed for {day}: " + "; ".join(map(str, failures)))
     counts = {t: sum(n for n in result["published"].get(t, {}).values()) for t in ("articles", "fetch_log")}

@@ -54,3 +54,23 @@ def test_a_source_that_suddenly_publishes_far_less_fails_the_row_count_gate(tmp_
     assert [(f.table, f.rule) for f in fails] == [("articles", "row_count")]
     assert "s has 2 articles for 2024-06-27, under 30% of its median 10" in str(fails[0])
     assert validate(lake, "2024-06-27", ["s"], Gates(min_ratio=0.1)) == []
+
+
+def test_gate_thresholds_come_from_the_sources_file(tmp_path):
+    from newsflow.config import ConfigError, load_sources
+
+    cfg = tmp_path / "s.yaml"
+    cfg.write_text("http: {user_agent: 'x (+mailto:a@b.c)'}\nquality: {min_ratio: 0.05, history_days: 7}\n"
+                   "sources: [{name: s, feeds: [{type: urls, urls: ['http://x/1']}]}]\n")
+    q = load_sources(str(cfg)).quality
+    assert (q.min_ratio, q.history_days, q.max_null_rate) == (0.05, 7, 0.2)
+    lake = Lake(str(tmp_path / "lake"))
+    for d in ("2024-06-24", "2024-06-25", "2024-06-26"):
+        lake.publish("articles", d, {"s": [art(f"{d}-{i}", day=d) for i in range(10)]}, "r")
+    lake.publish("articles", "2024-06-27", {"s": [art("x")]}, "r")
+    result = {"lake": str(tmp_path / "lake"), "date": "2024-06-27", "sources": ["s"], "run_id": "r",
+              "published": {}, "sources_file": str(cfg)}
+    assert check(result)["date"] == "2024-06-27"  # 1 article against a median of 10 passes at min_ratio 0.05
+    cfg.write_text(cfg.read_text().replace("min_ratio: 0.05", "min_ratio: 2"))
+    with pytest.raises(ConfigError, match="min_ratio"):
+        load_sources(str(cfg))
