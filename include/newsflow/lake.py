@@ -111,9 +111,6 @@ class Lake:
             stamp["date"] = date.fromisoformat(str(day))
         for source, rows in sorted(rows_by_source.items()):
             rows = [{**{k: r.get(k) for k in schema.names}, **stamp} for r in rows]
-            if "run_id" not in schema.names:
-                for r in rows:
-                    r.pop("run_id")
             with self.partition_lock(table, day, source):
                 counts[source] = self._publish_partition(table, day, source, rows, run_id)
         return counts
@@ -141,13 +138,22 @@ class Lake:
         # a unique staging name per write: two publishers of one partition never share a temp file
         staged = self.staging(run_id, "publish", table, f"date={day}", f"source={source}",
                               f"part-0.{os.getpid()}.{id(rows)}.parquet")
-        self.fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
-        pq.write_table(new.sort_by([(k, "ascending") for k in KEYS[table]]), staged, filesystem=self.fs,
-                       compression=_COMPRESSION, row_group_size=ROW_GROUP_ROWS)
-        self.fs.create_dir(final_dir, recursive=True)
-        self.fs.move(staged, final)
+        self.swap_in(table, new, staged, final)
         log.info("published %s date=%s source=%s: %d rows", table, day, source, new.num_rows)
         return new.num_rows
+
+    def swap_in(self, table: str, data: pa.Table, staged: str, final: str) -> int:
+        """Write ``data`` (sorted by the table's key) completely to ``staged``, then move it over
+        ``final``: readers see the old file or the new one, never half. Returns rows written."""
+        self.fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
+        pq.write_table(data.sort_by([(k, "ascending") for k in KEYS[table]]), staged, filesystem=self.fs,
+                       compression=_COMPRESSION, row_group_size=ROW_GROUP_ROWS)
+        written = pq.read_metadata(staged, filesystem=self.fs).num_rows
+        if written != data.num_rows:
+            raise RuntimeError(f"{staged}: wrote {written} rows, expected {data.num_rows}; {final} left as it was")
+        self.fs.create_dir(final.rsplit("/", 1)[0], recursive=True)
+        self.fs.move(staged, final)
+        return written
 
     def read_table(self, table: str, columns: list[str] | None = None, sources: list[str] | None = None,
                    day: str | None = None, urls: list[str] | None = None, since: str | None = None) -> pa.Table:

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from newsflow.lake import _COMPRESSION, ROW_GROUP_ROWS, Lake, _dedupe_keys, conform
+from newsflow.lake import Lake, _dedupe_keys, conform
 from newsflow.schemas import KEYS, TABLES
 
 log = logging.getLogger(__name__)
@@ -76,13 +76,7 @@ def compact(lake: Lake, table: str, run_id: str = "maintenance") -> CompactStats
         merged = _dedupe_keys(merged, KEYS[table])
         stats.duplicates_dropped += before - merged.num_rows
         staged = lake.staging(run_id, "compact", *part[len(lake.root.rstrip("/")) + 1:].split("/"), "part-0.parquet")
-        lake.fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
-        pq.write_table(merged.sort_by([(k, "ascending") for k in KEYS[table]]), staged, filesystem=lake.fs,
-                       compression=_COMPRESSION, row_group_size=ROW_GROUP_ROWS)
-        written = pq.read_metadata(staged, filesystem=lake.fs).num_rows
-        if written != merged.num_rows:
-            raise RuntimeError(f"compaction of {part} wrote {written} rows, expected {merged.num_rows}; nothing swapped")
-        lake.fs.move(staged, part + "/part-0.parquet")
+        lake.swap_in(table, merged, staged, part + "/part-0.parquet")  # checks the row count before the swap
         for i in infos:
             if i.base_name != "part-0.parquet":
                 lake.fs.delete_file(i.path)
@@ -165,12 +159,8 @@ def migrate_layout(lake: Lake, run_id: str = "migrate") -> dict[str, int]:
                            if tuple(({**r, "date": stamp})[k] for k in KEYS[table]) not in keys]
                     merged = pa.concat_tables([conform(pa.Table.from_pylist(add), TABLES[table]), newer]) \
                         if add else newer
-                    staged = lake.staging(run_id, "migrate", table, f"{day}.{source}.parquet")
-                    lake.fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
-                    pq.write_table(merged.sort_by([(k, "ascending") for k in KEYS[table]]), staged,
-                                   filesystem=lake.fs, compression=_COMPRESSION, row_group_size=ROW_GROUP_ROWS)
-                    lake.fs.create_dir(target.rsplit("/", 1)[0], recursive=True)
-                    lake.fs.move(staged, target)
+                    lake.swap_in(table, merged, lake.staging(run_id, "migrate", table, f"{day}.{source}.parquet"),
+                                 target)
                 moved[table] = moved.get(table, 0) + len(add)
                 lake.fs.delete_dir(src_dir.path)
             lake.fs.delete_dir(day_dir.path)

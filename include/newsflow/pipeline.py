@@ -310,7 +310,7 @@ def _granularity(normalized: str) -> str:
     return {"Q": "quarter", "H": "half"}.get(normalized[5:6], "year")
 
 
-def extract_articles(articles: list[Article], lake: Lake, day: str, run_id: str = ""
+def extract_articles(articles: list[Article], lake: Lake, day: str
                      ) -> tuple[list[Article], dict[str, list[dict[str, Any]]]]:
     """Run the registry's extractors over every article. Returns the articles with lang,
     lang_confidence and keywords set, and rows for the fact tables and ``terms``."""
@@ -386,7 +386,7 @@ def finalize(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     prints: dict = {}
     started = time.monotonic()
     final, facts = extract_articles(dedupe(articles, first["all_sources"] + [ADHOC], history, prints), lake,
-                                    first["date"], first["run_id"])
+                                    first["date"])
     log.info("extracted %d articles in %.1fs: %s", len(final), time.monotonic() - started,
              {t: len(r) for t, r in facts.items()})
     path = lake.staging(first["run_id"], "final", "articles.parquet")
