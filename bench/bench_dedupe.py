@@ -379,7 +379,7 @@ def worker_quality(wd: Path, a: dict) -> dict:
     """newsflow on the synthetic quality set through dedupe_records (cleaning included)."""
     from synth_news import generate_full, write_gold, write_manifest
 
-    from newsflow.pipeline import dedupe_records
+    from newsflow.adhoc import dedupe_records
 
     records, gold, manifest = generate_full(a["n"], a["seed"])
     write_gold(wd / "gold_quality.tsv", gold)
@@ -550,7 +550,7 @@ class Job:
 # ------------------------------------------------------------------------------------ dev set
 def worker_dev(wd: Path, a: dict) -> dict:
     """The dev set through dedupe_records (as the CLI), then again with the seed and the two hand-written negatives."""
-    from newsflow.pipeline import dedupe_records
+    from newsflow.adhoc import dedupe_records
 
     shared = Path(a["shared"])
     dev = shared / "gold" / "dedup_dev"

@@ -98,7 +98,7 @@ def setup_newsflow() -> Callable[[bytes, str], dict]:
     except ImportError:  # not installed in this interpreter: use the source tree
         sys.path.insert(0, str(ROOT / "include"))
     from newsflow.config import Source
-    from newsflow.pipeline import parse_page
+    from newsflow.adhoc import parse_page
 
     # exactly what `python -m newsflow parse` does for a page of unknown origin: no source zone,
     # so times are shown in the zone of the page's language (ko -> Asia/Seoul, ...), else as given

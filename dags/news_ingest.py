@@ -7,7 +7,10 @@ under the lake root and counts, never page content.
 Schedule: 03:00 Asia/Seoul every day, for the previous Seoul day. A manual trigger
 uses the Params form: sources (empty = all), date (empty = the day before the run's
 logical date), force_refetch, urls (fetch exactly these URLs). Fetching is mapped over
-groups of sources that share a host, so each host's politeness budget holds run-wide.
+groups of sources that share a host, so each host's politeness budget holds run-wide. The
+fetched pages are cut into shards (at most ``processing.batch_size`` pages of one source);
+parse, clean and extract are mapped over the shards, so every worker takes part; dedupe is the
+one global step and sees only signatures.
 """
 
 from __future__ import annotations
@@ -80,25 +83,48 @@ def news_ingest():
         return run(job)
 
     @task
-    def parse_sources(job: dict) -> dict:
-        lake_credentials()
-        from newsflow.pipeline import parse_sources as run
+    def shards(fetched: list[dict]) -> list[dict]:
+        """Every host group's shards (at most batch_size pages of one source each), as one list."""
+        from newsflow.pipeline import shards as run
 
-        return run(job)
+        return run(list(fetched))
 
     @task
-    def finalize(jobs: list[dict]) -> dict:
+    def parse(shard: dict) -> dict:
         lake_credentials()
-        from newsflow.pipeline import finalize as run
+        from newsflow.pipeline import parse_shard
 
-        return run(list(jobs))
+        return parse_shard(shard)
+
+    @task
+    def clean(parsed: dict) -> dict:
+        lake_credentials()
+        from newsflow.pipeline import clean_shard
+
+        return clean_shard(parsed)
+
+    @task
+    def dedupe(cleaned: list[dict]) -> dict:
+        """The one global step: tonight's signatures against each other and the lake's index."""
+        lake_credentials()
+        from newsflow.pipeline import dedupe as run
+
+        return run(list(cleaned))
+
+    @task
+    def extract(cleaned: dict, deduped: dict) -> dict:
+        lake_credentials()
+        from newsflow.pipeline import extract_shard
+
+        return extract_shard(cleaned, deduped)
 
     @task(outlets=ASSETS, retries=3, pool=PUBLISH_POOL)
-    def publish(summary: dict) -> dict:
+    def publish(fetched: list[dict], parsed: list[dict], cleaned: list[dict], deduped: dict,
+                extracted: list[dict]) -> dict:
         lake_credentials()
         from newsflow.pipeline import publish as run
 
-        return run(summary)
+        return run(list(fetched), list(parsed), list(cleaned), deduped, list(extracted))
 
     @task
     def validate(result: dict) -> dict:
@@ -113,8 +139,11 @@ def news_ingest():
             raise AirflowFailException(str(exc)) from None
 
     fetched = fetch_sources.expand(job=plan())
-    parsed = parse_sources.expand(job=fetched)
-    validate(publish(finalize(parsed)))
+    parsed = parse.expand(shard=shards(fetched))
+    cleaned = clean.expand(parsed=parsed)
+    deduped = dedupe(cleaned)
+    extracted = extract.partial(deduped=deduped).expand(cleaned=cleaned)
+    validate(publish(fetched, parsed, cleaned, deduped, extracted))
 
 
 news_ingest_dag = news_ingest()

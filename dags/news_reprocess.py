@@ -3,7 +3,8 @@
 For when an extractor improves: no network, the bytes come from the lake's ``raw_pages``.
 Params: start (first data date), end (last, inclusive; empty = start), sources (empty = all).
 One mapped task per data date that has raw pages, run oldest first (one at a time, so dedupe
-sees earlier days before later ones). Each publishes articles, facts and signatures (upserts:
+sees earlier days before later ones); inside it, the date's shards are parsed, cleaned and
+extracted on every core of the worker. Each publishes articles, facts and signatures (upserts:
 the day's rows are replaced, each row records the extractor versions), leaves fetch_log and the
 raw zone as they were, and runs the quality gates. Publishing shares the pool
 ``newsflow_publish`` (one slot) with news_ingest, so an overlapping ingest and replay never
@@ -17,12 +18,11 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from newsflow_airflow import PUBLISH_POOL, lake_assets, lake_credentials, lake_root, sources_file
+from newsflow_airflow import PUBLISH_POOL, REPLAY_TABLES, lake_assets, lake_credentials, lake_root, sources_file
 
 LAKE, SOURCES_FILE = lake_root(), sources_file()
 
-ASSETS = lake_assets(("articles", "rejects", "signatures", "runs", "entities", "quotes", "dates", "numbers",
-                      "keywords", "terms"))
+ASSETS = lake_assets(REPLAY_TABLES)
 
 @dag(
     dag_id="news_reprocess",

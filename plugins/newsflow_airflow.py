@@ -27,8 +27,11 @@ def sources_file() -> str:
 # One slot shared by news_ingest, news_reprocess and news_maintenance: two runs never rewrite
 # (read-modify-write) the same partitions at once. Created by `make airflow-db`.
 PUBLISH_POOL = os.environ.get("NEWSFLOW_PUBLISH_POOL", "newsflow_publish")
-ALL_TABLES = ("articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
-              "entities", "quotes", "dates", "numbers", "keywords", "terms")
+# The lake's tables (newsflow.schemas.TABLES; a test keeps the two equal: DAG files may not
+# import newsflow while they are parsed). A replay rewrites all but the fetch-side tables.
+ALL_TABLES = ("articles", "fetch_log", "rejects", "raw_pages", "signatures", "lsh_bands", "runs",
+              "entities", "quotes", "dates", "numbers", "keywords", "term_df", "template_lines")
+REPLAY_TABLES = tuple(t for t in ALL_TABLES if t not in ("fetch_log", "raw_pages"))
 
 
 def lake_assets(tables: tuple[str, ...] = ALL_TABLES) -> list[Asset]:

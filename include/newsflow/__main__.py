@@ -15,7 +15,7 @@ from newsflow.config import ConfigError, Source, default_lake, default_sources_f
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from newsflow.pipeline import parse_page
+    from newsflow.adhoc import parse_page
 
     source = (load_sources(args.sources).source(args.source) if args.source else
               Source(name="cli", timezone=args.timezone or "UTC", feeds=[{"type": "urls", "urls": ["http://localhost/"]}]))
@@ -61,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
-    from newsflow.pipeline import dedupe_records
+    from newsflow.adhoc import dedupe_records
 
     records, errors = [], []
     with open(args.articles, encoding="utf-8") as fh:

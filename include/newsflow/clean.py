@@ -87,7 +87,7 @@ def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None 
 
     ``source_rules`` are the source's own boilerplate patterns (from its profile);
     ``source_lines`` are comparison keys of lines that repeat across many of the source's
-    pages (learned from the lake, see ``repeated_lines``).
+    pages (learned from this night's pages and the lake's recent counts, see ``template_lines``).
     """
     removed: Counter[str] = Counter()
     kept: list[str] = []
@@ -127,16 +127,27 @@ def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None 
     return kept, removed
 
 
+def line_keys(lines: list[str] | tuple[str, ...]) -> set[str]:
+    """Comparison keys of a page's short lines (what a template line can be)."""
+    return {k for line in lines if len(line) <= 200 and (k := paragraph_key(line))}
+
+
+def template_lines(counts: Counter[str], pages: int, min_pages: int = 5, min_share: float = 0.3) -> frozenset[str]:
+    """Keys of lines found on at least ``min_pages`` and ``min_share`` of ``pages`` pages, from
+    per-key page counts (which may come from several batches and the lake's recent dates)."""
+    if pages < min_pages:
+        return frozenset()
+    need = max(min_pages, int(min_share * pages))
+    return frozenset(k for k, n in counts.items() if n >= need)
+
+
 def repeated_lines(pages: list[list[str]], min_pages: int = 5, min_share: float = 0.3) -> frozenset[str]:
     """Comparison keys of short lines found on at least ``min_pages`` and ``min_share`` of one
     source's pages: that source's template text ("ⓒ 우리신문", "Follow us on…", a slogan)."""
-    if len(pages) < min_pages:
-        return frozenset()
     counts: Counter[str] = Counter()
     for lines in pages:
-        counts.update({k for line in lines if len(line) <= 200 and (k := paragraph_key(line))})
-    need = max(min_pages, int(min_share * len(pages)))
-    return frozenset(k for k, n in counts.items() if n >= need)
+        counts.update(line_keys(lines))
+    return template_lines(counts, len(pages), min_pages, min_share)
 
 
 def clean(article: Article, source_lines: frozenset[str] | set[str] = frozenset(),

@@ -135,9 +135,30 @@ class QualityGates(_Model):
     min_history_rows: int = Field(5, ge=0, description="the row-count gate applies when the median is at least this")
 
 
+class Processing(_Model):
+    """How much work moves at once and how far back each read of the lake's history reaches.
+
+    Every read of history is bounded by one of these windows (or is a lookup by key), so a
+    night's cost does not grow with the lake's age."""
+
+    batch_size: int = Field(1000, ge=1, le=100_000, description="pages per shard: parse, clean and extract "
+                                                                 "run over shards of at most this many")
+    workers: int = Field(0, ge=0, le=256, description="processes for `newsflow run` and replays (0 = every core)")
+    known_url_days: int = Field(30, ge=1, le=3660, description="URLs published in the last N days are not "
+                                                                "fetched again (unless force_refetch)")
+    dedupe_days: int = Field(30, ge=1, le=3660, description="near-duplicates are looked for among the last N "
+                                                             "days (exact copies at any age)")
+    template_days: int = Field(14, ge=1, le=366, description="a source's template lines are learned from its "
+                                                             "last N days (at most template_pages pages) and tonight")
+    template_pages: int = Field(500, ge=0, description="pages of history the template lines are learned from")
+    df_days: int = Field(30, ge=1, le=366, description="keyword document frequencies come from the last N days")
+    df_sample: int = Field(100, ge=1, le=100_000, description="articles per source and date counted in term_df")
+
+
 class SourcesFile(_Model):
     http: HttpSettings = Field(default_factory=HttpSettings)
     quality: QualityGates = Field(default_factory=QualityGates)
+    processing: Processing = Field(default_factory=Processing)
     sources: list[Source] = Field(min_length=1)
 
     @model_validator(mode="after")

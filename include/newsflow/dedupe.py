@@ -6,10 +6,17 @@ case-folded, letters and digits only), so spacing and punctuation do not hide a 
 Near: every body gets a fingerprint: the set of its character 5-grams (works for Korean and
 CJK without a tokenizer), hashed to 32 bits with numpy in one vectorised pass, and a
 64-value MinHash signature of that set (affine permutations mod 2^32, numpy). Signatures go into a
-datasketch ``MinHashLSH`` index (threshold 0.4: generous candidates); each candidate pair is
+LSH index (banding below: generous candidates); each candidate pair is
 verified on the signatures: estimated Jaccard >= ``JACCARD`` (light edits, boilerplate), or
 estimated containment of the smaller set in the larger >= ``CONTAINMENT`` (a lead-only
 copy: a story that is the first part of another). Verified pairs join with union-find.
+
+Candidates come from LSH banding (16 bands of 4 values, what datasketch's ``MinHashLSH``
+chooses for threshold 0.4 and 64 permutations): two bodies are candidates when any band is
+equal. Each band becomes one 64-bit key (``band_keys``), so the index is a plain table: the
+lake keeps the keys (``lsh_bands``) and a night looks up only the buckets its own articles
+touch, within a window of dates, instead of rebuilding an index from every stored signature.
+Exact copies are looked up by hash at any age. A ``History`` answers both lookups.
 
 Fingerprints are kept in the lake (``signatures``), so tonight's article joins last week's
 cluster: clusters that reach a known article take its cluster id, and its canonical member
@@ -28,9 +35,9 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Iterable, Protocol
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
 from newsflow.models import Article
 
@@ -171,62 +178,114 @@ def _prepared(articles: list[Article]) -> list[tuple[str, Fingerprint]]:
     return [(h, Fingerprint(np.frombuffer(sig, dtype=np.uint32), size)) for h, sig, size in results]
 
 
-def _lean(sig: np.ndarray) -> LeanMinHash:
-    return LeanMinHash(seed=1, hashvalues=sig, scheme="affine32")
+_BAND_ROWS = NUM_PERM // 16  # 16 bands of 4 values
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def dedupe(articles: list[Article], source_order: list[str], history: list[Known] = (),
+def band_keys(signatures: np.ndarray) -> np.ndarray:
+    """int64[n, 16]: one key per band of each uint32[n, 64] signature (band number mixed in)."""
+    sig = np.asarray(signatures, dtype=np.uint32).reshape(-1, 16, _BAND_ROWS).astype(np.uint64)
+    h = np.broadcast_to(np.arange(16, dtype=np.uint64)[None, :] + np.uint64(1), sig.shape[:2]).copy()
+    for k in range(_BAND_ROWS):
+        h = (h * _BAND_MIX) ^ sig[:, :, k]
+        h ^= h >> np.uint64(31)
+    return h.view(np.int64)
+
+
+def hash64(chash: str) -> int:
+    """The first 8 bytes of a hex content hash as a signed 64-bit integer (the exact-copy lookup key)."""
+    return int.from_bytes(bytes.fromhex(chash[:16]), "big", signed=True)
+
+
+class History(Protocol):
+    """What dedupe asks of the lake: articles already published, found by key, never listed whole."""
+
+    def exact(self, hashes: list[str]) -> list[Known]:
+        """Articles with one of these content hashes, at any age."""
+
+    def near(self, keys: np.ndarray) -> list[Known]:
+        """Articles (with signatures) sharing one of these band keys, within the history window."""
+
+
+class ListHistory:
+    """A ``History`` over a list of known articles (tests, the ``dedupe`` CLI, small histories)."""
+
+    def __init__(self, known: Iterable[Known] = ()) -> None:
+        self.known = [k for k in known if k.content_hash]
+
+    def exact(self, hashes: list[str]) -> list[Known]:
+        want = set(hashes)
+        return [k for k in self.known if k.content_hash in want]
+
+    def near(self, keys: np.ndarray) -> list[Known]:
+        want = set(np.asarray(keys).ravel().tolist())
+        with_sig = [k for k in self.known if k.signature and k.shingles >= MIN_SHINGLES]
+        if not with_sig or not want:
+            return []
+        mine = band_keys(np.stack([np.frombuffer(k.signature, dtype="<u4") for k in with_sig]))
+        return [k for k, row in zip(with_sig, mine) if want.intersection(row.tolist())]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One of tonight's articles as dedupe sees it: no text, only its signature."""
+
+    article_id: str
+    source: str
+    published_at: datetime | None
+    content_hash: str
+    fingerprint: Fingerprint | None
+
+
+def dedupe(articles: list[Article], source_order: list[str], history: list[Known] | History = (),
            fingerprints: dict[str, Fingerprint] | None = None) -> list[Article]:
     """Set ``content_hash``, ``dup_cluster_id`` and ``is_canonical`` on every article.
 
     ``fingerprints``, if given, receives each article's fingerprint (for ``signature_row``)."""
-    rank = {s: i for i, s in enumerate(source_order)}
     prepared = _prepared(articles)
-    hashed = [replace(a, content_hash=a.content_hash or h) for a, (h, _) in zip(articles, prepared)]
-    ids = {a.article_id for a in hashed}
+    items = [Item(a.article_id, a.source, a.published_at, a.content_hash or h, fp)
+             for a, (h, fp) in zip(articles, prepared)]
+    if fingerprints is not None:
+        fingerprints.update({i.article_id: i.fingerprint for i in items})
+    hist = history if hasattr(history, "near") else ListHistory(history)
+    out = cluster(items, source_order, hist)
+    return [replace(a, content_hash=i.content_hash, dup_cluster_id=out[i.article_id][0],
+                    is_canonical=out[i.article_id][1]) for a, i in zip(articles, items)]
+
+
+def cluster(items: list[Item], source_order: list[str], history: History) -> dict[str, tuple[str, bool]]:
+    """article_id -> (dup_cluster_id, is_canonical) for tonight's ``items``, joining the clusters
+    of ``history``'s articles they copy. Works on hashes and signatures only."""
+    rank = {s: i for i, s in enumerate(source_order)}
+    ids = {i.article_id for i in items}
     uf = _UnionFind()
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    prints: dict[str, Fingerprint] = {}
     known: dict[str, Known] = {}
     by_hash: dict[str, str] = {}
-
-    def add(key: str, chash: str, fp: Fingerprint | None) -> None:
-        uf.find(key)
-        if chash in by_hash:
-            uf.union(key, by_hash[chash])
-            return
-        by_hash[chash] = key
-        if fp is None or fp.size < MIN_SHINGLES:
-            return
-        prints[key] = fp
-        m = _lean(fp.signature)
-        for other in lsh.query(m):
-            if similar(fp, prints[other]):
-                uf.union(key, other)
-        lsh.insert(key, m)
-
-    for k in history:
-        if k.article_id in ids:
-            continue  # a rerun of the same article is not its own duplicate
-        key = "lake:" + k.article_id
-        known[key] = k
-        fp = Fingerprint(np.frombuffer(k.signature, dtype="<u4"), k.shingles) if k.signature else None
-        add(key, k.content_hash, fp)
-    for a, (_, fp) in zip(hashed, prepared):
-        add(a.article_id, a.content_hash, fp)
-        if fingerprints is not None:
-            fingerprints[a.article_id] = fp
-
+    for i in items:
+        uf.find(i.article_id)
+        if i.content_hash in by_hash:
+            uf.union(i.article_id, by_hash[i.content_hash])
+        else:
+            by_hash[i.content_hash] = i.article_id
+    for k in history.exact(sorted(by_hash)):
+        if k.article_id not in ids and k.content_hash in by_hash:  # a rerun is not its own duplicate
+            known["lake:" + k.article_id] = k
+            uf.union("lake:" + k.article_id, by_hash[k.content_hash])
+    near = [i for i in items if i.fingerprint is not None and i.fingerprint.size >= MIN_SHINGLES]
+    if near:
+        keys = band_keys(np.stack([i.fingerprint.signature for i in near]))
+        _join_buckets(near, keys, uf)
+        _join_history(near, keys, history, ids, known, uf)
     groups: dict[str, list[str]] = defaultdict(list)
-    for key in list(known) + [a.article_id for a in hashed]:
+    for key in list(known) + [i.article_id for i in items]:
         groups[uf.find(key)].append(key)
-    by_id = {a.article_id: a for a in hashed}
-    out: dict[str, Article] = {}
-    for keys in groups.values():
-        members = [by_id[k] for k in keys if k in by_id]
+    by_id = {i.article_id: i for i in items}
+    out: dict[str, tuple[str, bool]] = {}
+    for keys_ in groups.values():
+        members = [by_id[k] for k in keys_ if k in by_id]
         if not members:
             continue
-        prior = sorted((known[k] for k in keys if k in known),
+        prior = sorted((known[k] for k in keys_ if k in known),
                        key=lambda k: (k.published_at is None, k.published_at or datetime.max, k.article_id))
         if prior:  # the lake already has this story: its cluster and canonical member stay
             cluster_id, canonical_id = prior[0].dup_cluster_id or "x" + prior[0].content_hash[:16], None
@@ -234,9 +293,53 @@ def dedupe(articles: list[Article], source_order: list[str], history: list[Known
             ordered = sorted(members, key=lambda a: (a.published_at is None, a.published_at or datetime.max,
                                                      rank.get(a.source, len(rank)), a.article_id))
             cluster_id, canonical_id = "x" + ordered[0].content_hash[:16], ordered[0].article_id
-        for a in members:
-            out[a.article_id] = replace(a, dup_cluster_id=cluster_id, is_canonical=a.article_id == canonical_id)
-    return [out[a.article_id] for a in hashed]
+        for m in members:
+            out[m.article_id] = (cluster_id, m.article_id == canonical_id)
+    return out
+
+
+def _join_buckets(near: list[Item], keys: np.ndarray, uf: _UnionFind) -> None:
+    """Union tonight's articles that share a band bucket and pass ``similar``."""
+    flat = keys.ravel()
+    owner = np.repeat(np.arange(len(near)), keys.shape[1])
+    order = np.argsort(flat, kind="stable")
+    flat, owner = flat[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    ends = np.r_[starts[1:], len(flat)]
+    checked: set[tuple[int, int]] = set()
+    for s, e in zip(starts, ends):
+        if e - s < 2:
+            continue
+        members = sorted(set(owner[s:e].tolist()))
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pair = (members[x], members[y])
+                if pair in checked:
+                    continue
+                checked.add(pair)
+                a, b = near[pair[0]], near[pair[1]]
+                if uf.find(a.article_id) != uf.find(b.article_id) and similar(a.fingerprint, b.fingerprint):
+                    uf.union(a.article_id, b.article_id)
+
+
+def _join_history(near: list[Item], keys: np.ndarray, history: History, ids: set[str],
+                  known: dict[str, Known], uf: _UnionFind) -> None:
+    """Union tonight's articles with the known articles that share a bucket and pass ``similar``."""
+    old = [k for k in history.near(np.unique(keys)) if k.article_id not in ids and k.signature]
+    if not old:
+        return
+    old_keys = band_keys(np.stack([np.frombuffer(k.signature, dtype="<u4") for k in old]))
+    bucket: dict[int, list[int]] = defaultdict(list)
+    for j, row in enumerate(old_keys.tolist()):
+        for key in row:
+            bucket[key].append(j)
+    prints = [Fingerprint(np.frombuffer(k.signature, dtype="<u4"), k.shingles) for k in old]
+    for i, row in zip(near, keys.tolist()):
+        for j in sorted({j for key in row for j in bucket.get(key, ())}):
+            if similar(i.fingerprint, prints[j]):
+                name = "lake:" + old[j].article_id
+                known[name] = old[j]
+                uf.union(name, i.article_id)
 
 
 def signature_row(a: Article, fp: Fingerprint | None = None) -> dict:
@@ -244,4 +347,13 @@ def signature_row(a: Article, fp: Fingerprint | None = None) -> dict:
     fp = fp if fp is not None else fingerprint(a.paragraphs)
     return {"article_id": a.article_id, "source": a.source, "content_hash": a.content_hash,
             "dup_cluster_id": a.dup_cluster_id, "published_at": a.published_at,
-            "signature": fp.signature.astype("<u4").tobytes(), "shingles": fp.size}
+            "signature": fp.signature.astype("<u4").tobytes(), "shingles": fp.size,
+            "hash64": hash64(a.content_hash) if a.content_hash else None}
+
+
+def band_rows(article_id: str, source: str, fp: Fingerprint | None) -> list[dict]:
+    """What ``lsh_bands`` keeps of an article (nothing for bodies too short to match by LSH)."""
+    if fp is None or fp.size < MIN_SHINGLES:
+        return []
+    keys = band_keys(fp.signature[None, :])[0].tolist()
+    return [{"article_id": article_id, "source": source, "band": b, "key": k} for b, k in enumerate(keys)]

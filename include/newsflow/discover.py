@@ -96,13 +96,18 @@ def _listing_entries(body: bytes, content_type: str | None, selector: str) -> li
     return out
 
 
-def discover(source: Source, day: date, client: Client, known: set[str] | frozenset[str] = frozenset(),
+def discover(source: Source, day: date, client: Client,
+             known: set[str] | frozenset[str] | Callable[[list[str]], set[str]] = frozenset(),
              validators: dict[str, dict[str, str]] | None = None,
              cached: Callable[[str], bytes | None] | None = None) -> Discovery:
-    """Candidate URLs of ``source`` for the local date ``day``."""
+    """Candidate URLs of ``source`` for the local date ``day``.
+
+    ``known`` is a set of URLs the lake has, or a function that looks up which of a list of
+    URLs it has (called once, with every URL found for the date)."""
     tz = ZoneInfo(source.timezone)
     result = Discovery()
     seen: set[str] = set()
+    found: list[Candidate] = []
 
     def fetch_feed(url: str) -> tuple[bytes, str | None] | None:
         v = (validators or {}).get(url) or {}
@@ -133,10 +138,8 @@ def discover(source: Source, day: date, client: Client, known: set[str] | frozen
             seen.add(url)
             if when is not None and when.astimezone(tz).date() != day:
                 result.out_of_interval += 1
-            elif url in known:
-                result.skipped_known.append(url)
             else:
-                result.candidates.append(Candidate(url, source.name, found_in, when, title))
+                found.append(Candidate(url, source.name, found_in, when, title))
 
     for feed in source.feeds:
         if feed.type == "urls":
@@ -160,6 +163,12 @@ def discover(source: Source, day: date, client: Client, known: set[str] | frozen
                     if (sub := fetch_feed(child)) is not None:
                         queue.append((child, sub[0], depth + 1))
 
+    have = known([c.url for c in found]) if callable(known) else known
+    for c in found:
+        if c.url in have:
+            result.skipped_known.append(c.url)
+        else:
+            result.candidates.append(c)
     if len(result.candidates) > source.max_articles:
         result.over_cap = len(result.candidates) - source.max_articles
         log.warning("source %s: %d candidates, capped at max_articles=%d", source.name,

@@ -16,7 +16,7 @@ from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Callable, Protocol
 
 from newsflow.decode import decode_html
 from newsflow.http import HostGate, HttpResult
@@ -96,10 +96,13 @@ class _HostQueues:
 
 
 def fetch(candidates: list[Candidate], client: Client, validators: dict[str, dict[str, str]] | None = None,
-          workers: int = 16) -> Fetched:
-    """GET every candidate (conditional GET where ``validators`` has ETag/Last-Modified)."""
+          workers: int = 16, sink: Callable[[RawPage], None] | None = None) -> Fetched:
+    """GET every candidate (conditional GET where ``validators`` has ETag/Last-Modified).
+
+    With a ``sink``, each page is handed to it as soon as it arrives and not kept (``pages``
+    stays empty), so a night's bodies are never all in memory at once."""
     out = Fetched()
-    results: list[tuple[int, Candidate, HttpResult, datetime]] = []
+    results: list[tuple[int, Candidate, FetchLog, RawPage | None, bool]] = []
     order = {id(c): i for i, c in enumerate(candidates)}
     queues = _HostQueues(candidates, client)
     lock = threading.Lock()
@@ -117,8 +120,20 @@ def fetch(candidates: list[Candidate], client: Client, validators: dict[str, dic
                 res = client.get(cand.url, headers=headers or None, accept=HTML_TYPES)
             finally:
                 queues.done(cand.url)
+            at = datetime.now(UTC)
+            encoding: tuple[str | None, str | None] = (None, None)
+            page = None
+            if res.ok:
+                d = decode_html(res.body, res.headers.get("content-type"))
+                encoding = (d.encoding, d.source)
+                page = RawPage(cand.url, res.final_url or cand.url, cand.source, res.status or 0, res.headers,
+                               res.body, at)
+                if sink is not None:
+                    sink(page)
+                    page = None
+            row = log_row(res, cand.source, "page", at, encoding=encoding)
             with lock:
-                results.append((order[id(cand)], cand, res, datetime.now(UTC)))
+                results.append((order[id(cand)], cand, row, page, res.not_modified))
                 n = len(results)
             if n % 25 == 0 or n == len(candidates):
                 log.info("fetched %d/%d URLs in %.1fs", n, len(candidates), time.monotonic() - started)
@@ -138,14 +153,10 @@ def fetch(candidates: list[Candidate], client: Client, validators: dict[str, dic
     for t in threads:
         t.join()
 
-    for _, cand, res, at in sorted(results, key=lambda r: r[0]):
-        encoding = (None, None)
-        if res.ok:
-            d = decode_html(res.body, res.headers.get("content-type"))
-            encoding = (d.encoding, d.source)
-            out.pages.append(RawPage(cand.url, res.final_url or cand.url, cand.source, res.status or 0,
-                                     res.headers, res.body, at))
-        elif res.not_modified:
+    for _, cand, row, page, not_modified in sorted(results, key=lambda r: r[0]):
+        if page is not None:
+            out.pages.append(page)
+        elif not_modified:
             out.not_modified.append(cand.url)
-        out.fetch_log.append(log_row(res, cand.source, "page", at, encoding=encoding))
+        out.fetch_log.append(row)
     return out

@@ -3,10 +3,11 @@
 Every operation keeps readers safe: a partition is replaced by moving one complete file over
 it (or deleted as a whole), never edited in place.
 
-* ``compact``: a partition should hold exactly one file in the table's current schema. Extra
-  files (left by an interrupted external writer, copied in by hand) and files in an older
-  schema are merged into one ``part-0.parquet``: rows are conformed to the schema, duplicate
-  keys keep the newest row, and the row count is checked before the swap.
+* ``compact``: a partition should hold one file per data date (``part-YYYY-MM-DD.parquet``;
+  ``raw_pages``: one ``part-0.parquet``) in the table's current schema. Extra files (left by an
+  interrupted external writer, copied in by hand, a month file of an older release) and files
+  in an older schema are merged into the date files: rows are conformed to the schema,
+  duplicate keys keep the newest row, and the row count is checked before the swap.
 * ``apply_retention``: ``raw_pages`` (the replay zone, the biggest table) keeps the last N
   days of partitions; older date partitions are deleted whole.
 * ``drop_stale_staging``: hand-off folders under ``_staging/`` of runs older than N hours
@@ -23,8 +24,10 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from newsflow.lake import Lake, _dedupe_keys, conform
-from newsflow.schemas import KEYS, TABLES
+import pyarrow.compute as pc
+
+from newsflow.lake import _DAY_FILE, Lake, _dedupe_keys, conform
+from newsflow.schemas import DAILY, KEYS, TABLES
 
 log = logging.getLogger(__name__)
 
@@ -51,42 +54,63 @@ def _partitions(lake: Lake, table: str) -> list[str]:
     return sorted({i.path.rsplit("/", 1)[0] for i in lake.fs.get_file_info(sel) if i.type == pafs.FileType.File})
 
 
+def _age(name: str, canonical: str | None) -> int:
+    if name.startswith("part-v1-"):
+        return 0
+    if name == "part-0.parquet" or name == canonical:
+        return 1
+    return 2 if _DAY_FILE.match(name) else 3
+
+
 def compact(lake: Lake, table: str, run_id: str = "maintenance") -> CompactStats:
+    """Bring every partition of ``table`` to one file per data date in the current schema."""
     schema = TABLES[table]
     stats = CompactStats(table)
     for part in _partitions(lake, table):
         infos = [i for i in lake.fs.get_file_info(pafs.FileSelector(part)) if i.type == pafs.FileType.File]
         stats.partitions += 1
         stats.files_before += len(infos)
-        size = sum(i.size for i in infos)
-        stats.bytes_before += size
+        stats.bytes_before += sum(i.size for i in infos)
         parquet = [i for i in infos if i.path.endswith(".parquet")]
-        current = len(infos) == 1 and infos[0].base_name == "part-0.parquet" and \
-            pq.read_schema(infos[0].path, filesystem=lake.fs).remove_metadata().equals(schema.remove_metadata())
-        if current:
-            stats.files_after += 1
-            stats.bytes_after += size
-            stats.rows += pq.read_metadata(infos[0].path, filesystem=lake.fs).num_rows
+        canonical = "part-0.parquet" if table in DAILY else None
+
+        def current(i: pafs.FileInfo) -> bool:
+            ok_name = i.base_name == canonical if canonical else bool(_DAY_FILE.match(i.base_name))
+            return ok_name and pq.read_schema(i.path, filesystem=lake.fs).remove_metadata().equals(
+                schema.remove_metadata())
+
+        if len(parquet) == len(infos) and all(current(i) for i in parquet) and (canonical is None or len(infos) == 1):
+            stats.files_after += len(infos)
+            stats.bytes_after += sum(i.size for i in infos)
+            stats.rows += sum(pq.read_metadata(i.path, filesystem=lake.fs).num_rows for i in infos)
             continue
-        # part-0 first, then the others by name: later files win duplicate keys (_dedupe_keys keeps the last)
-        ordered = sorted(parquet, key=lambda i: (i.base_name != "part-0.parquet", i.base_name))
-        tables = [conform(pq.read_table(i.path, filesystem=lake.fs), schema) for i in ordered]
-        merged = pa.concat_tables(tables) if tables else schema.empty_table()
+        # oldest first, later files win duplicate keys: moved day partitions of release 1, the
+        # month file of release 2 (part-0), the date files, then any other file by name
+        ordered = sorted(parquet, key=lambda i: (_age(i.base_name, canonical), i.base_name))
+        merged = pa.concat_tables([conform(pq.read_table(i.path, filesystem=lake.fs), schema) for i in ordered]) \
+            if ordered else schema.empty_table()
         before = merged.num_rows
         merged = _dedupe_keys(merged, KEYS[table])
         stats.duplicates_dropped += before - merged.num_rows
-        staged = lake.staging(run_id, "compact", *part[len(lake.root.rstrip("/")) + 1:].split("/"), "part-0.parquet")
-        lake.swap_in(table, merged, staged, part + "/part-0.parquet")  # checks the row count before the swap
+        rel = part[len(lake.root.rstrip("/")) + 1:].split("/")
+        targets = {}
+        if canonical:
+            targets[part + "/" + canonical] = merged
+        else:
+            days = pc.unique(merged.column("date")).to_pylist() if merged.num_rows else []
+            for d in days:
+                targets[f"{part}/part-{d}.parquet"] = merged.filter(pc.equal(merged.column("date"), pa.scalar(d)))
+        for target, data in targets.items():
+            lake.swap_in(table, data, lake.staging(run_id, "compact", *rel, target.rsplit("/", 1)[1]), target)
         for i in infos:
-            if i.base_name != "part-0.parquet":
+            if i.path not in targets:
                 lake.fs.delete_file(i.path)
-        after = lake.fs.get_file_info(part + "/part-0.parquet").size
         stats.rewritten += 1
         stats.rewritten_paths.append(part)
-        stats.files_after += 1
-        stats.bytes_after += after
+        stats.files_after += len(targets)
+        stats.bytes_after += sum(lake.fs.get_file_info(t).size for t in targets)
         stats.rows += merged.num_rows
-        log.info("compacted %s: %d files -> 1, %d rows", part, len(infos), merged.num_rows)
+        log.info("compacted %s: %d files -> %d, %d rows", part, len(infos), len(targets), merged.num_rows)
     return stats
 
 
@@ -124,12 +148,25 @@ def drop_stale_staging(lake: Lake, older_than_hours: float = 48.0) -> list[str]:
     return dropped
 
 
+LAYOUT_VERSION = 3
+_MARKER = "_layout.json"
+
+
 def migrate_layout(lake: Lake, run_id: str = "migrate") -> dict[str, int]:
-    """Move day partitions (``date=YYYY-MM-DD/source=S``, schema v1) of the monthly tables into
-    month partitions, the data date becoming the ``date`` column; returns rows moved per table.
-    Each day is merged into its month file (the month file's own rows win on equal keys, they
-    are newer) before the day folder is deleted, so no row is lost; for the moment between the
-    two, a reader may see that day twice. Run once after upgrading (plan does it for you)."""
+    """Bring a lake written by an older release to today's layout, once (a marker file
+    ``_layout.json`` says it is done, so a night pays one small read):
+
+    * day partitions (``date=YYYY-MM-DD/source=S``, schema 1) of the monthly tables move into
+      month partitions, the data date becoming the ``date`` column;
+    * month files (``part-0.parquet``, schema 2) are split into one file per data date.
+
+    Returns rows moved per table. Rows are written before the files they came from are deleted,
+    so none is lost; for the moment between the two a reader may see some rows twice."""
+    import json
+
+    marker = lake.path(_MARKER)
+    if lake.exists(marker):
+        return {}
     from newsflow.schemas import DAILY
 
     moved: dict[str, int] = {}
@@ -147,23 +184,22 @@ def migrate_layout(lake: Lake, run_id: str = "migrate") -> dict[str, int]:
                 source = src_dir.base_name[7:]
                 files = [i.path for i in lake.fs.get_file_info(pafs.FileSelector(src_dir.path))
                          if i.type == pafs.FileType.File and i.path.endswith(".parquet")]
-                old = [pq.read_table(f, filesystem=lake.fs) for f in files]
-                rows = [r for t in old for r in t.to_pylist()]
+                old = [conform(pq.read_table(f, filesystem=lake.fs).append_column(
+                    "date", pa.array([date.fromisoformat(day)] * pq.read_metadata(f, filesystem=lake.fs).num_rows,
+                                     pa.date32())), TABLES[table]) for f in files]
                 with lake.partition_lock(table, day, source):
-                    target = lake.partition_path(table, day, source) + "/part-0.parquet"
-                    newer = conform(pq.read_table(target, filesystem=lake.fs), TABLES[table]) \
-                        if lake.exists(target) else TABLES[table].empty_table()
-                    keys = set(zip(*(newer.column(k).to_pylist() for k in KEYS[table]))) if newer.num_rows else set()
-                    stamp = date.fromisoformat(day)
-                    add = [{**r, "date": stamp} for r in rows
-                           if tuple(({**r, "date": stamp})[k] for k in KEYS[table]) not in keys]
-                    merged = pa.concat_tables([conform(pa.Table.from_pylist(add), TABLES[table]), newer]) \
-                        if add else newer
-                    lake.swap_in(table, merged, lake.staging(run_id, "migrate", table, f"{day}.{source}.parquet"),
-                                 target)
-                moved[table] = moved.get(table, 0) + len(add)
+                    target = lake.partition_path(table, day, source) + f"/part-v1-{day}.parquet"
+                    data = pa.concat_tables(old) if old else TABLES[table].empty_table()
+                    lake.swap_in(table, data, lake.staging(run_id, "migrate", table, f"{day}.{source}.parquet"), target)
+                moved[table] = moved.get(table, 0) + data.num_rows
                 lake.fs.delete_dir(src_dir.path)
             lake.fs.delete_dir(day_dir.path)
             log.info("moved %s %s into its month partition", table, day)
+        stats = compact(lake, table, run_id)  # month files and moved days -> one file per date
+        if stats.rewritten:
+            moved.setdefault(table, 0)
     lake.drop_staging(run_id)
-    return moved
+    lake.fs.create_dir(lake.root, recursive=True)
+    with lake.fs.open_output_stream(marker) as fh:
+        fh.write(json.dumps({"layout": LAYOUT_VERSION}).encode())
+    return {t: n for t, n in moved.items() if n}

@@ -5,6 +5,13 @@ title: JSON-LD ``headline`` > ``og:title`` > ``<h1>`` > ``<title>`` (site suffix
 dates: JSON-LD > ``article:published_time`` / ``og:`` > other ``<meta>`` > ``<time datetime>``
 > visible date text (Korean ``입력 2024.06.27 09:15``, ``2024년 6월 27일``) > the URL.
 A naive time is read in the source's zone.
+
+Everything here reads the lxml tree of ``newsflow.parse.html_document``. ``text_of`` reads an
+element's text as BeautifulSoup's ``get_text(sep, strip=True)`` does (the rules were written
+against bs4's tree of the same parse): its strings in document order, each stripped, empty
+ones left out, joined by ``sep``. A comment or a removed element still separates two strings,
+and the text of scripts, styles, ``<template>``, ruby annotations (``<rt>``/``<rp>``) and of
+doctypes inside the page (processing instructions in the tree) is not part of it.
 """
 
 from __future__ import annotations
@@ -14,10 +21,12 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from itertools import islice
 from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup, Tag
+from lxml.etree import _Element
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +38,13 @@ _PUB_META = ("article:published_time", "og:published_time", "datepublished", "pu
              "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime", "dable:published_time")
 _MOD_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 _AUTHOR_META = ("author", "article:author", "byl", "dable:author", "sailthru.author", "parsely-author", "dc.creator")
+_DATE_LABELS = ("기사입력", "최초입력", "입력", "등록", "게재", "발행", "작성", "승인", "수정", "업데이트", "발행일",
+                "Published", "Updated", "Posted", "发布时间", "發佈時間", "发表时间", "时间", "更新", "公開", "掲載",
+                "更新日時", "Ngày đăng", "Cập nhật")
 _KO_DATE = re.compile(
-    r"(?P<label>기사입력|최초입력|입력|등록|게재|발행|작성|승인|수정|업데이트|발행일|Published|Updated|Posted|"
-    r"发布时间|發佈時間|发表时间|时间|更新|公開|掲載|更新日時|Ngày đăng|Cập nhật)?\s*[:：]?\s*"
+    # a date starts with its label, a space, a colon or the year: the lookahead only saves time
+    rf"(?=[\s:：12{''.join(sorted({label[0] for label in _DATE_LABELS}))}])"
+    rf"(?P<label>{'|'.join(_DATE_LABELS)})?\s*[:：]?\s*"
     r"(?P<y>20\d\d|19\d\d)\s*(?:[.\-/]|년|年)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월|月)\s*(?P<d>\d{1,2})\s*[일日]?\.?"
     r"(?:\s*[(（][월화수목금토일月火水木金土日一二三四五六天]{1,3}[)）])?"
     r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm|上午|下午|午前|午後)?\s*(?P<H>\d{1,2})\s*[:시時]\s*(?P<M>\d{2})"
@@ -45,6 +58,60 @@ _URL_DATE = (re.compile(r"/(20\d\d)[/-](\d\d)[/-](\d\d)(?:/|$|[^\d])"),
              re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)\d{0,3}(?!\d)"),
              re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)"))
 _TITLE_SPLIT = re.compile(r"\s+(?:[|\-–—:·<>]|::)\s+")
+_LD_JSON = re.compile(r"ld\+json", re.I)
+# elements whose strings are not page text (nor are comments' and processing instructions')
+NOT_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
+
+
+def strings(el: _Element) -> list[str]:
+    """``el``'s strings in document order: its text, its descendants' text and tails (``NOT_TEXT``
+    elements' only when ``el`` is one of them, as bs4 does)."""
+    if el.tag in NOT_TEXT:  # asked of a script (style, ...) itself: its own strings
+        return _kind_strings(el, el.tag, el.tag)
+    if next(el.iterancestors(*NOT_TEXT), None) is not None:
+        return []
+    out: list[str] = []
+    _page_strings(el, out)
+    return out
+
+
+def _page_strings(el: _Element, out: list[str]) -> None:
+    if next(el.iterdescendants(*NOT_TEXT), None) is None:  # nothing to leave out: lxml's own walk
+        out += el.itertext()
+        return
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        tag = child.tag
+        if tag.__class__ is str and tag not in NOT_TEXT:  # comments have a function as tag
+            _page_strings(child, out)
+        if child.tail:
+            out.append(child.tail)
+
+
+def _kind_strings(el: _Element, kind: str, current: str) -> list[str]:
+    """Strings of ``el`` whose nearest ``NOT_TEXT`` container is a ``kind`` (``current``: el's)."""
+    out = [el.text] if el.text and current == kind else []
+    for child in el:
+        if child.tag.__class__ is str:
+            out += _kind_strings(child, kind, child.tag if child.tag in NOT_TEXT else current)
+        if child.tail and current == kind:
+            out.append(child.tail)
+    return out
+
+
+def text_of(el: _Element, sep: str = " ") -> str:
+    """``el``'s stripped non-empty strings joined by ``sep`` (bs4's ``get_text(sep, strip=True)``)."""
+    return sep.join([s for t in strings(el) if (s := t.strip())])
+
+
+def first(doc: _Element, tag: str) -> _Element | None:
+    """The first ``tag`` element of ``doc`` (itself included) in document order."""
+    return next(doc.iter(tag), None)
+
+
+def _tokens(el: _Element, attr: str) -> list[str]:
+    return (el.get(attr) or "").split()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +160,11 @@ def _from_match(m: re.Match[str], tz: ZoneInfo) -> datetime | None:
         return None
 
 
-def _jsonld_objects(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
-    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
-        raw = (script.string or script.get_text() or "").strip()
+def _jsonld_objects(doc: _Element) -> Iterator[dict[str, Any]]:
+    for script in doc.iter("script"):
+        if not _LD_JSON.search(script.get("type") or ""):
+            continue
+        raw = (script.text or "").strip()
         if not raw:
             continue
         try:
@@ -132,9 +201,9 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
+def _meta(doc: _Element) -> dict[str, str]:
     out: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in doc.iter("meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
         content = tag.get("content")
         if key and content and key not in out:
@@ -147,38 +216,41 @@ def _clean_title(title: str) -> str:
     return max(parts, key=len).strip() if len(parts) > 1 else title.strip()
 
 
-def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
+def extract_metadata(soup: _Element, url: str, tz: ZoneInfo) -> Metadata:
+    """``soup``: the page from ``newsflow.parse.html_document``."""
     meta = _meta(soup)
     ld = next((o for o in _jsonld_objects(soup) if _types(o) & _ARTICLE_TYPES), None)
     found: dict[str, Any] = {}
 
-    def first(field_: str, *candidates: tuple[str, Any]) -> None:
+    def pick(field_: str, *candidates: tuple[str, Any]) -> None:
         """The first candidate with a value; candidates are (source, callable) and evaluated lazily."""
         for source, get in candidates:
             if value := get():
                 found[field_], found[field_ + "_source"] = value, source
                 return
 
-    h1 = soup.find("h1")
-    title_tag = soup.title.get_text(" ", strip=True) if soup.title else None
-    first("title",
-          ("jsonld", lambda: (ld or {}).get("headline") or (ld or {}).get("name")),
-          ("og", lambda: meta.get("og:title") or meta.get("twitter:title")),
-          ("h1", lambda: h1.get_text(" ", strip=True) if h1 else None),
-          ("heading", lambda: _heading_in_title(soup, title_tag) if title_tag else None),
-          ("title", lambda: _clean_title(title_tag) if title_tag else None))
+    h1, title = first(soup, "h1"), first(soup, "title")
+    title_tag = text_of(title) if title is not None else None
+    pick("title",
+         ("jsonld", lambda: (ld or {}).get("headline") or (ld or {}).get("name")),
+         ("og", lambda: meta.get("og:title") or meta.get("twitter:title")),
+         ("h1", lambda: text_of(h1) if h1 is not None else None),
+         ("heading", lambda: _heading_in_title(soup, title_tag) if title_tag else None),
+         ("title", lambda: _clean_title(title_tag) if title_tag else None))
 
-    time_tag = soup.find("time", attrs={"datetime": True})
+    time_tag = next((t for t in soup.iter("time") if t.get("datetime") is not None), None)
     published: tuple[datetime | None, str | None] = (None, None)
     for source, value in (("jsonld", (ld or {}).get("datePublished") or (ld or {}).get("dateCreated")),
                           *(("meta", meta.get(k)) for k in _PUB_META),
-                          ("time", time_tag.get("datetime") if time_tag else None)):
+                          ("time", time_tag.get("datetime") if time_tag is not None else None)):
         dt = parse_datetime(value, tz) if isinstance(value, str) else None
         if dt:
             published = (dt, "og" if source == "meta" and value == meta.get("article:published_time") else source)
             break
+    page_body = first(soup, "body")
+    page_text = cache(lambda: text_of(page_body)[:30000] if page_body is not None else "")  # read once, if at all
     if published[0] is None:
-        published = _visible_date(soup, tz, after=found.get("title"))
+        published = _visible_date(page_text(), tz, after=found.get("title"))
     if published[0] is None:
         published = (_url_date(url, tz), "url")
         if published[0] is None:
@@ -188,18 +260,18 @@ def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
     if modified is None:
         modified = next((d for k in _MOD_META if (d := parse_datetime(meta.get(k), tz))), None)
     if modified is None:
-        modified = _visible_date(soup, tz, labels=_MODIFIED_LABELS)[0]
+        modified = _visible_date(page_text(), tz, labels=_MODIFIED_LABELS)[0]
 
     authors = _names((ld or {}).get("author")) or [
         a for k in _AUTHOR_META if (a := meta.get(k)) and not a.startswith("http")][:1]
     authors = [n for a in authors if (n := _ROLE_WORDS.sub("", a).strip()) and not re.fullmatch(r"[\d\W_]+", n)]
-    html = soup.find("html")
-    lang = (html.get("lang") if isinstance(html, Tag) else None) or (ld or {}).get("inLanguage") or meta.get("og:locale")
+    html = first(soup, "html")
+    lang = (html.get("lang") if html is not None else None) or (ld or {}).get("inLanguage") or meta.get("og:locale")
     alternates = {}
-    for link in soup.find_all("link", rel="alternate", hreflang=True):
-        if link.get("href"):
-            alternates[link["hreflang"].lower()] = link["href"]
-    canonical = soup.find("link", rel="canonical")
+    for link in soup.iter("link"):
+        if "alternate" in _tokens(link, "rel") and link.get("hreflang") is not None and link.get("href"):
+            alternates[link.get("hreflang").lower()] = link.get("href")
+    canonical = next((link for link in soup.iter("link") if "canonical" in _tokens(link, "rel")), None)
     section = (ld or {}).get("articleSection") or meta.get("article:section")
     if isinstance(section, list):
         section = section[0] if section else None
@@ -210,21 +282,20 @@ def extract_metadata(soup: BeautifulSoup, url: str, tz: ZoneInfo) -> Metadata:
         authors=tuple(dict.fromkeys(a.strip() for a in authors if a.strip())),
         lang=str(lang).split("-")[0].split("_")[0].lower() if lang else None,
         section=str(section) if section else None,
-        canonical_url=canonical.get("href") if isinstance(canonical, Tag) else None,
+        canonical_url=canonical.get("href") if canonical is not None else None,
         og_type=meta.get("og:type"), has_article_markup=ld is not None or "article:published_time" in meta
         or (meta.get("og:type") == "article"), article_body=body if isinstance(body, str) else None,
         alternates=alternates,
     )
 
 
-def _visible_date(soup: BeautifulSoup, tz: ZoneInfo, labels: tuple[str, ...] | None = None,
+def _visible_date(text: str, tz: ZoneInfo, labels: tuple[str, ...] | None = None,
                   after: str | None = None) -> tuple[datetime | None, str | None]:
     """A date printed on the page. Labelled dates (입력/등록/Published/发布时间...) win; then dates
     after the headline (a page header's "today" comes before it), first one first; a bare
     date without label or time must at least be written out (2024년 6월 27일, 2024年6月27日)
-    or follow the headline. ``labels`` restricts to those labels (modified dates)."""
-    text = soup.body.get_text(" ", strip=True) if soup.body else ""
-    text = text[:30000]
+    or follow the headline. ``labels`` restricts to those labels (modified dates). ``text``: the
+    page body's first 30,000 characters."""
     start = text.find(after.strip()[:30]) if after and after.strip() else -1
     ranked: list[tuple[int, int, re.Match[str]]] = []
     for m in _KO_DATE.finditer(text):
@@ -249,12 +320,12 @@ def _visible_date(soup: BeautifulSoup, tz: ZoneInfo, labels: tuple[str, ...] | N
     return None, None
 
 
-def _heading_in_title(soup: BeautifulSoup, title: str) -> str | None:
+def _heading_in_title(doc: _Element, title: str) -> str | None:
     """The longest heading-like text that ``<title>`` contains (drops "[Paper] " or " | Paper")."""
     norm = re.sub(r"\s+", " ", title).strip()
     best = None
-    for el in soup.find_all(["h1", "h2", "h3", "b", "strong", "td", "div", "span", "p"], limit=3000):
-        text = el.get_text(" ", strip=True)
+    for el in islice(doc.iter("h1", "h2", "h3", "b", "strong", "td", "div", "span", "p"), 3000):
+        text = text_of(el)
         if 8 <= len(text) < len(norm) and len(text) >= 0.5 * len(norm) and text in norm:
             if best is None or len(text) > len(best):
                 best = text

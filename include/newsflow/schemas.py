@@ -6,9 +6,9 @@ the two drift apart. The Arrow schemas in ``TABLES`` carry the descriptions as f
 metadata, so they travel inside every Parquet file too.
 
 Tables are partitioned by published month and source, ``month=YYYY-MM/source=NAME``, one
-file per partition: a month of one source is a file of a useful size for DuckDB, Trino and
-Spark (see the README's measurements). The data date a row belongs to, the unit a run
-publishes and replays, is the ``date`` column inside the files (a real DATE, so every client
+file per data date inside (``part-YYYY-MM-DD.parquet``): publishing a date writes that file
+only, so its cost does not grow with the days already in the month. The data date a row
+belongs to, the unit a run publishes and replays, is also the ``date`` column inside the files (a real DATE, so every client
 types it alike). ``raw_pages``, the replay zone of large page bodies that no BI tool reads, is
 partitioned by day, ``date=YYYY-MM-DD/source=NAME``, so a day's bytes are written once and
 retention drops whole days. Partition keys live only in directory names. Timestamps are
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2  # 2: month partitions with a date column inside (1: date partitions)
+SCHEMA_VERSION = 3  # 3: one file per data date, lsh_bands, term_df, template_lines (2: month files; 1: date partitions)
 PARTITION_KEYS = ("month", "source")  # the layout of every table but raw_pages
 DAILY = {"raw_pages"}  # tables partitioned date=YYYY-MM-DD/source=NAME
 TS = pa.timestamp("us", tz="UTC")
@@ -110,6 +110,7 @@ SPEC: dict[str, tuple[str, list[Col]]] = {
         Col("published_at", TS, "Publication time, UTC."),
         Col("signature", pa.binary(), "64 little-endian uint32 MinHash values."),
         Col("shingles", _I32, "Distinct character 5-grams in the body."),
+        Col("hash64", pa.int64(), "First 8 bytes of `content_hash` (exact copies are found at any age by this)."),
         RUN_ID, VERSION]),
     "raw_pages": ("The replay zone: bytes and headers of every feed and page fetched. Upserted by `url`.", [
         Col("url", pa.string(), "Requested URL.", False),
@@ -165,10 +166,25 @@ SPEC: dict[str, tuple[str, list[Col]]] = {
         Col("term", pa.string(), "The term as written in the article.", False),
         Col("score", pa.float64(), "tf x idf x position score."),
         EXTRACTORS, RUN_ID, VERSION]),
-    "terms": ("Every candidate term of every article: the document frequencies keyword weighting reads.", [
-        ARTICLE_ID,
-        Col("lang", pa.string(), "Language of the article."),
+    "term_df": ("Document frequencies of candidate terms per data date: what keyword weighting reads (the last "
+                "`history.df_days` dates, never raw term rows). Counted over a sample of each source's articles "
+                "(the `history.df_sample` smallest article ids per source and date).", [
+        Col("lang", pa.string(), "Language of the articles counted.", False),
         Col("term", pa.string(), "Candidate term.", False),
+        Col("df", _I32, "Sampled articles of this source, date and language that contain the term.", False),
+        Col("docs", _I32, "Sampled articles of this source, date and language (the denominator).", False),
+        RUN_ID, VERSION]),
+    "template_lines": ("Short lines seen on a source's pages per data date: clean learns the source's template "
+                       "text (lines on many pages) from the last dates' counts, never from old articles.", [
+        Col("key", pa.string(), "Comparison key of the line (NFKC, case-folded, letters and digits).", False),
+        Col("pages", _I32, "Pages of this source and date that carry the line.", False),
+        Col("docs", _I32, "Pages of this source and date (the denominator).", False),
+        RUN_ID, VERSION]),
+    "lsh_bands": ("Dedupe's index: one row per article and MinHash band, so a night looks up only the buckets "
+                  "its own articles touch (within `history.dedupe_days`).", [
+        ARTICLE_ID,
+        Col("band", pa.int16(), "Band number (0-15; 4 signature values each).", False),
+        Col("key", pa.int64(), "Hash of the band number and its 4 values.", False),
         RUN_ID, VERSION]),
 }
 
@@ -198,17 +214,20 @@ FACT_TABLES = ("entities", "quotes", "dates", "numbers", "keywords")
 KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("date", "url"),
                                     "rejects": ("date", "url", "stage"),
                                     "raw_pages": ("url",), "signatures": ("article_id",), "runs": ("run_id", "stage"),
-                                    **{t: ("article_id", "idx") for t in FACT_TABLES}, "terms": ("article_id", "term")}
+                                    **{t: ("article_id", "idx") for t in FACT_TABLES},
+                                    "term_df": ("lang", "term"), "template_lines": ("key",),
+                                    "lsh_bands": ("article_id", "band")}
 # How a rerun of a data date treats its rows: articles are upserted (nothing a rerun skips is
 # lost); fetch_log and rejects describe the latest run of that date, so that date's rows are
 # replaced (other dates in the month file stay).
 # raw_pages (the replay zone) and signatures (dedupe's fingerprints) are upserted.
 # runs keeps every run: a rerun adds its rows beside the earlier runs' rows.
-# The fact tables and terms are upserted by article: re-extracting an article replaces all its rows
+# The fact tables and lsh_bands are upserted by article: re-extracting an article replaces all its rows
 # (the upsert drops old rows whose first key column, article_id, appears in the new rows).
+# term_df and template_lines describe the date's latest run that published articles: replaced.
 MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace", "raw_pages": "upsert",
                         "signatures": "upsert", "runs": "upsert", **{t: "upsert" for t in FACT_TABLES},
-                        "terms": "upsert"}
+                        "lsh_bands": "upsert", "term_df": "replace", "template_lines": "replace"}
 
 
 def _type_name(t: pa.DataType) -> str:
@@ -221,7 +240,7 @@ def data_dictionary() -> str:
     out = ["# Data dictionary", "",
            "Generated from `include/newsflow/schemas.py` by `python -m newsflow dictionary`; do not edit by hand",
            "(a test fails when this file and the schemas drift apart).", "",
-           f"Schema version {SCHEMA_VERSION}. Tables live under `<lake>/<table>/month=YYYY-MM/source=NAME/part-0.parquet`",
+           f"Schema version {SCHEMA_VERSION}. Tables live under `<lake>/<table>/month=YYYY-MM/source=NAME/part-YYYY-MM-DD.parquet`",
            "(`raw_pages`: `date=YYYY-MM-DD/source=NAME/`); the partition keys are in the directory names only.",
            "Timestamps are microseconds in UTC.", ""]
     for name, (doc, _) in SPEC.items():

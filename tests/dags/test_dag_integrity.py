@@ -42,10 +42,16 @@ def test_news_ingest_shape(dagbag):
     assert fetch.pool == "newsflow_fetch"
     assert fetch.retries >= 3 and fetch.retry_exponential_backoff
     publish = dag.get_task("publish")
-    assert {o.name for o in publish.outlets} == {f"newsflow.{t}" for t in (
-        "articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
-        "entities", "quotes", "dates", "numbers", "keywords", "terms")}
+    from newsflow.schemas import TABLES
+
+    assert {o.name for o in publish.outlets} == {f"newsflow.{t}" for t in TABLES}  # every table of the lake
     assert dag.get_task("validate").upstream_task_ids == {"publish"}
+    # the stages read in order: fetch per host group, parse/clean/extract per shard, one dedupe
+    assert dag.get_task("parse").upstream_task_ids == {"shards"}
+    assert dag.get_task("clean").upstream_task_ids == {"parse"}
+    assert dag.get_task("dedupe").upstream_task_ids == {"clean"}
+    assert dag.get_task("extract").upstream_task_ids == {"clean", "dedupe"}
+    assert dag.get_task("publish").upstream_task_ids == {"fetch_sources", "parse", "clean", "dedupe", "extract"}
 
 
 def test_params_validate_bad_input(dagbag):

@@ -43,7 +43,8 @@ def q(lake: Path, sql: str) -> list[tuple]:
     sql = sql.replace("{fetch_log}", f"read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{raw_pages}", f"read_parquet('{lake}/raw_pages/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{runs}", f"read_parquet('{lake}/runs/*/*/*.parquet', hive_partitioning=true)")
-    for t in ("entities", "quotes", "dates", "numbers", "keywords", "terms"):
+    for t in ("entities", "quotes", "dates", "numbers", "keywords", "term_df", "template_lines", "lsh_bands",
+              "signatures"):
         sql = sql.replace("{" + t + "}", f"read_parquet('{lake}/{t}/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{rejects}", f"read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning=true)")
     return duckdb.connect().execute(sql).fetchall()
@@ -105,9 +106,9 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     first = dag.test(logical_date=logical, run_conf={"date": "2024-06-27"})
     assert first.state == "success"
     check_lake(lake)
-    assert asset_events(first.run_id) == sorted(f"newsflow.{t}" for t in (
-        "articles", "fetch_log", "rejects", "raw_pages", "signatures", "runs",
-        "entities", "quotes", "dates", "numbers", "keywords", "terms"))
+    from newsflow.schemas import TABLES
+
+    assert asset_events(first.run_id) == sorted(f"newsflow.{t}" for t in TABLES)
     # the replay zone keeps the bytes of every feed and page fetched (the 404 has none)
     assert q(lake, "SELECT kind, count(*) FROM {raw_pages} WHERE octet_length(body) > 0 GROUP BY 1 ORDER BY 1") == [
         ("feed", 4), ("page", 20)]
@@ -125,7 +126,7 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     assert q(lake, "SELECT article_id, content_hash, dup_cluster_id, is_canonical FROM {articles} ORDER BY 1") == before
     assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(first.run_id,)]  # kept, not rewritten
     # runs keeps one row per run, stage and source; clean's removals are counted by reason
-    assert q(lake, "SELECT count(DISTINCT run_id), count(*) FROM {runs}") == [(2, 24)]
+    assert q(lake, "SELECT count(DISTINCT run_id), count(*) FROM {runs}") == [(2, 30)]  # 5 stages x 3 sources
     removed = q(lake, "SELECT counts->>'$.removed.repeated', counts->>'$.removed.copyright' FROM {runs} "
                       f"WHERE run_id = '{first.run_id}' AND source = 'hanbit' AND stage = 'clean'")
     assert removed == [("10", "7")]  # the seed-style pages' second pass, one copyright line per page

@@ -19,8 +19,13 @@ def test_publish_is_idempotent_and_upserts(tmp_path):
     assert lake.publish("articles", "2024-06-27", {"hanbit": [row("b", "new")]}, "run3") == {"hanbit": 2}
     t = lake.read_table("articles").to_pylist()
     assert sorted((r["article_id"], r["title"], r["run_id"]) for r in t) == [("a", "t", "run2"), ("b", "new", "run3")]
-    assert not (tmp_path / "_staging" / "run3" / "publish" / "articles" / "month=2024-06" / "source=hanbit"
-                / "part-0.parquet").exists()
+    assert not list((tmp_path / "_staging").rglob("*.parquet"))  # nothing left behind
+    # one file per data date: publishing another date of the month leaves this one as it was
+    f = tmp_path / "articles" / "month=2024-06" / "source=hanbit" / "part-2024-06-27.parquet"
+    before = f.stat().st_mtime_ns
+    lake.publish("articles", "2024-06-28", {"hanbit": [row("c")]}, "run4")
+    assert f.stat().st_mtime_ns == before
+    assert sorted(p.name for p in f.parent.iterdir()) == ["part-2024-06-27.parquet", "part-2024-06-28.parquet"]
 
 
 def test_replace_tables_clear_a_partition_that_has_no_rows_now(tmp_path):
@@ -33,7 +38,7 @@ def test_replace_tables_clear_a_partition_that_has_no_rows_now(tmp_path):
 def test_files_are_readable_by_duckdb_with_partitions_from_directories(tmp_path):
     lake = Lake(str(tmp_path))
     lake.publish("articles", "2024-06-27", {"hanbit": [row("a")], "dongnam": [row("b")]}, "run1")
-    f = tmp_path / "articles" / "month=2024-06" / "source=hanbit" / "part-0.parquet"
+    f = tmp_path / "articles" / "month=2024-06" / "source=hanbit" / "part-2024-06-27.parquet"
     meta = pq.read_metadata(f)
     schema = pq.read_schema(f)
     assert "source" not in schema.names and "month" not in schema.names  # partition keys: directories only
@@ -56,7 +61,7 @@ def test_partitions_written_before_a_column_was_added_still_upsert_and_read(tmp_
 
     lake = Lake(str(tmp_path))
     lake.publish("articles", "2024-06-27", {"hanbit": [row("a")]}, "run1")
-    path = tmp_path / "articles" / "month=2024-06" / "source=hanbit" / "part-0.parquet"
+    path = tmp_path / "articles" / "month=2024-06" / "source=hanbit" / "part-2024-06-27.parquet"
     old = pq.read_table(path)
     pq.write_table(old.drop_columns(["lang_confidence", "clean_removed"]), path)  # as an older release wrote it
     assert lake.read_table("articles", ["article_id", "lang_confidence"]).to_pylist() == [
@@ -83,4 +88,4 @@ def test_overlapping_publishers_of_one_partition_lose_nothing(tmp_path):
     ids = sorted(r["article_id"] for r in lake.read_table("articles", ["article_id"]).to_pylist())
     assert ids == sorted([f"a{i}" for i in range(15)] + [f"b{i}" for i in range(15)])
     files = [p for p in (tmp_path / "articles").rglob("*") if p.is_file()]
-    assert [p.name for p in files] == ["part-0.parquet"]  # one file per partition, no leftovers
+    assert [p.name for p in files] == ["part-2024-06-27.parquet"]  # one file per date, no leftovers

@@ -23,7 +23,8 @@ def sources_file(tmp_path):
 def test_sources_sharing_a_host_are_one_fetch_job(sources_file, tmp_path):
     jobs = plan(sources_file, str(tmp_path), "r1", "2024-06-27")
     assert sorted(sorted(j["sources"]) for j in jobs) == [["a", "c"], ["b"], ["d"]]
-    assert all(j["date"] == "2024-06-27" and j["run_id"] == "r1" for j in jobs)
+    assert all(j["run"]["date"] == "2024-06-27" and j["run"]["run_id"] == "r1" for j in jobs)
+    assert all(j["run"]["batch_size"] == 1000 for j in jobs)  # processing.batch_size's default
 
 
 def test_manual_urls_go_to_the_source_of_their_host_or_adhoc(sources_file, tmp_path):

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from newsflow.contracts import Published, RunSpec
 from newsflow.lake import Lake
 from newsflow.pipeline import QualityGateError, check
 from newsflow.validate import Gates, validate
@@ -16,6 +17,11 @@ def art(aid, day="2024-06-27", **kw):
             "published_at": datetime(2024, 6, 26, 22, tzinfo=UTC), "published_date": date.fromisoformat(day),
             "fetched_at": datetime(2024, 6, 27, 1, tzinfo=UTC), "content_hash": "h" + aid,
             "dup_cluster_id": "c" + aid, "is_canonical": True, **kw}
+
+
+def published(lake: str, run_id: str, sources_file: str) -> Published:
+    """What publish hands the validate task."""
+    return Published(RunSpec(run_id, lake, sources_file, "2024-06-27", ("s",)), ("s",), {}, {})
 
 
 def lake_with(tmp_path, rows, day="2024-06-27", source="s"):
@@ -34,7 +40,7 @@ def test_clean_data_passes(tmp_path):
 def test_duplicate_keys_nulls_dates_and_orphans_are_named(tmp_path):
     lake = lake_with(tmp_path, [art("a"), art("b", published_at=None, title=""),
                                 art("c", published_date=date(2024, 5, 1))])
-    path = tmp_path / "articles" / "month=2024-06" / "source=s" / "part-0.parquet"
+    path = tmp_path / "articles" / "month=2024-06" / "source=s" / "part-2024-06-27.parquet"
     t = pq.read_table(path)
     pq.write_table(pa.concat_tables([t, t.slice(0, 1)]), path)  # a broken writer repeated a row
     lake.publish("quotes", "2024-06-27", {"s": [{"article_id": "zzz", "idx": 0, "text": "q"}]}, "run1")
@@ -42,7 +48,7 @@ def test_duplicate_keys_nulls_dates_and_orphans_are_named(tmp_path):
     assert got == {("articles", "primary_key"), ("articles", "not_null"), ("articles", "null_rate"),
                    ("articles", "date_range"), ("quotes", "references")}
     with pytest.raises(QualityGateError, match=r"articles: primary_key: 1 duplicate \(article_id\) rows"):
-        check({"lake": str(tmp_path), "date": "2024-06-27", "sources": ["s"], "run_id": "run1", "published": {}})
+        check(published(str(tmp_path), "run1", ""))
 
 
 def test_a_source_that_suddenly_publishes_far_less_fails_the_row_count_gate(tmp_path):
@@ -68,8 +74,7 @@ def test_gate_thresholds_come_from_the_sources_file(tmp_path):
     for d in ("2024-06-24", "2024-06-25", "2024-06-26"):
         lake.publish("articles", d, {"s": [art(f"{d}-{i}", day=d) for i in range(10)]}, "r")
     lake.publish("articles", "2024-06-27", {"s": [art("x")]}, "r")
-    result = {"lake": str(tmp_path / "lake"), "date": "2024-06-27", "sources": ["s"], "run_id": "r",
-              "published": {}, "sources_file": str(cfg)}
+    result = published(str(tmp_path / "lake"), "r", str(cfg))
     assert check(result)["date"] == "2024-06-27"  # 1 article against a median of 10 passes at min_ratio 0.05
     cfg.write_text(cfg.read_text().replace("min_ratio: 0.05", "min_ratio: 2"))
     with pytest.raises(ConfigError, match="min_ratio"):

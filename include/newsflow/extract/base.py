@@ -55,16 +55,17 @@ class Extractor(Protocol):
 _OPEN = "\"“「『"
 _CLOSE = {"\"": "\"", "“": "”", "「": "」", "『": "』"}
 _END = re.compile(r"[.!?。！？](?=\s|$)|\n")
+# The only characters that change the state below: quote marks, sentence ends, newlines.
+_SIGNIFICANT = re.compile("[" + re.escape(_OPEN + "".join(_CLOSE.values()) + ".!?。！？") + "\n]")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     depth: list[str] = []
-    i = 0
     n = len(text)
-    while i < n:
-        ch = text[i]
+    for m in _SIGNIFICANT.finditer(text):
+        i, ch = m.start(), m.group()
         if depth and ch == depth[-1]:
             depth.pop()
         elif ch in _OPEN and not (ch == "\"" and depth and depth[-1] == "\""):
@@ -76,7 +77,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if text[start:end].strip():
                 spans.append((start, end))
             start = i + 1
-        i += 1
     if text[start:].strip():
         spans.append((start, n))
     return spans

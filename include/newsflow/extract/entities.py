@@ -88,8 +88,16 @@ def _kiwi():
     return Kiwi()
 
 
+@lru_cache(maxsize=65536)
+def _analysis(word: str) -> tuple:
+    """kiwipiepy's best analysis of ``word`` alone: (tokens, score). Cached: names, titles and
+    terms recur from article to article, and every caller only reads the result."""
+    return _kiwi().analyze(word, top_n=1)[0]
+
+
 def _analyze(word: str):
-    return _kiwi().analyze(word, top_n=1)[0][0]
+    """The tokens of ``word``'s best analysis."""
+    return _analysis(word)[0]
 
 
 @lru_cache(maxsize=65536)
@@ -124,11 +132,20 @@ def ko_is_proper(word: str) -> bool:
     return len(toks) == 1 and toks[0].tag.startswith("NN") and toks[0].score < -20.0
 
 
+# KO_PARTICLES by length, longest first: (length, the particles of that length).
+_PARTICLES_BY_LEN = [(n, frozenset(p for p in KO_PARTICLES if len(p) == n))
+                     for n in sorted({len(p) for p in KO_PARTICLES}, reverse=True)]
+
+
+@lru_cache(maxsize=65536)
 def strip_particle(word: str) -> str:
+    """``word`` without trailing punctuation and without the longest particle it ends with
+    (at least two characters stay: 이가 keeps its 가)."""
     w = word.rstrip(_TRAIL_PUNCT)
-    for p in KO_PARTICLES:
-        if len(w) > len(p) + 1 and w.endswith(p):
-            return w[: -len(p)]
+    n = len(w)
+    for size, particles in _PARTICLES_BY_LEN:
+        if n > size + 1 and w[n - size:] in particles:
+            return w[:-size]
     return w
 
 
@@ -192,10 +209,13 @@ def _ko_compounds(text: str, gaz: Gazetteer) -> list[Mention]:
     return out
 
 
+_WORD = re.compile(r"\S+")
+
+
 def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]:
     """NAME [ORG ...] TITLE, ORG NAME TITLE, and minimal 'surname TITLE' references."""
     by_start = {m.start: m for m in known}
-    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     out: list[Mention] = []
 
     def known_at(s: int, e: int) -> Mention | None:
@@ -205,7 +225,7 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
     for i, (ws, we, w) in enumerate(words):
         core = strip_particle(w)
         # a title ends the word: 장관, 반도체과장; a parenthesis may follow: 대신(장관)
-        core_nop = re.sub(r"\(.*$", "", core)
+        core_nop = core.partition("(")[0]
         title = gaz.title_at_end(core_nop)
         if not title:
             continue

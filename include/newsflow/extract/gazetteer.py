@@ -43,21 +43,66 @@ class Gazetteer:
     single: dict[str, Entry] = field(default_factory=dict)  # one-character aliases (compounds only)
     files: list[str] = field(default_factory=list)
     _pattern: re.Pattern | None = None
+    _title_index: tuple[dict[str, tuple[int, str]], list[int], set[str]] | None = field(
+        default=None, repr=False, compare=False)
 
     @property
     def pattern(self) -> re.Pattern:
-        """One alternation of every surface form, longest first (so 한국전력 beats 한국)."""
+        """Every surface form; at each position the longest one matches (so 한국전력 beats 한국).
+        The forms are written as a trie (한국(?:전력)?): one alternation of hundreds of names
+        would be tried name by name at every position."""
         if self._pattern is None:
-            forms = sorted(self.surfaces, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(f) for f in forms) or r"(?!x)x")
+            self._pattern = re.compile(trie_regex(self.surfaces) or r"(?!x)x")
         return self._pattern
 
     def title_at_end(self, word: str) -> str | None:
-        """The longest known title that ``word`` ends with, or None."""
-        for t in self.titles:
-            if word.endswith(t) if self.lang != "en" else word.lower().endswith(t.lower()):
-                return t
-        return None
+        """The longest known title that ``word`` ends with (in English, ignoring case), or None.
+
+        Of several titles the word ends with, the one first in ``titles`` (longest first) wins.
+        A lookup of the word's endings in an index built on first use, like ``pattern``."""
+        if self._title_index is None:
+            self._title_index = self._index_titles()
+        index, sizes, last_chars = self._title_index
+        w = word.lower() if self.lang == "en" else word
+        if w[-1:] not in last_chars and "" not in index:
+            return None  # most words: no title ends with their last character
+        n = len(w)
+        best: tuple[int, str] | None = None
+        for size in sizes:
+            hit = index.get(w[n - size:]) if size <= n else None
+            if hit is not None and (best is None or hit < best):
+                best = hit
+        return best[1] if best else None
+
+    def _index_titles(self) -> tuple[dict[str, tuple[int, str]], list[int], set[str]]:
+        """(matching form -> (position in ``titles``, title) of the first title with that form,
+        the lengths of the forms, longest first, and the forms' last characters)."""
+        index: dict[str, tuple[int, str]] = {}
+        for rank, t in enumerate(self.titles):
+            index.setdefault(t.lower() if self.lang == "en" else t, (rank, t))
+        return index, sorted({len(k) for k in index}, reverse=True), {k[-1:] for k in index}
+
+
+def trie_regex(words) -> str:
+    """A regex that matches, at a position, the longest of ``words`` that starts there.
+
+    Children are tried before the word that ends at their node, and the text decides which
+    child can go on, so the first match the regex finds is the longest word."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
 
 
 def _dirs() -> list[Path]:

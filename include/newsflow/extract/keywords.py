@@ -47,6 +47,13 @@ ENTITY_SPEC = 1.6
 TITLE_W = 1.0
 NEST_W = 0.6
 ZH_BREAK = "的了在和是与对将为及等也都而但被把从向于以其中之或又并且就还已这那有个"
+_DIGIT = re.compile(r"\d")
+_LATIN = re.compile(r"[A-Za-z]")
+_WORD_START = re.compile(r"[A-Za-z가-힣]")
+_ACRONYM = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
+_KEY_GAPS = re.compile(r"[\s·・]")
+_SENTENCE_BREAKS = re.compile(r"[.!?;:,\"“”()\n]+")
+_EN_WORD = re.compile(r"[\w][\w&'\-]*")
 
 
 @lru_cache(maxsize=8)
@@ -69,9 +76,9 @@ def ko_specificity(term: str) -> float:
     term on its own, scaled so an everyday noun (회의, 시장) is about 1 and a specialised
     one (특례보증, 핵심광물) 2-3. This stands in for document frequencies the lake does
     not have yet, and sharpens them when it does."""
-    from newsflow.extract.entities import _kiwi
+    from newsflow.extract.entities import _analysis
 
-    cost = -_kiwi().analyze(term, top_n=1)[0][1]
+    cost = -_analysis(term)[1]
     return max(0.3, (cost - 10.0) / 6.0) ** SPEC_EXP
 
 
@@ -84,9 +91,42 @@ def ko_tokens(doc: Doc):
 
 
 def _ko_candidates(doc: Doc, entities: list[Row]) -> set[str]:
-    text = doc.body
-    toks = ko_tokens(doc)
-    gaz = load("ko")
+    """The body's noun terms and its ORG/LOCATION entities, added in the order found (the
+    set's order decides ties between equal keyword scores)."""
+    cands = set(_ko_noun_terms(doc))
+    for e in entities:
+        if e["type"] in ("ORG", "LOCATION"):
+            cands.add(e["text"])
+    return cands
+
+
+def _ko_noun_terms(doc: Doc) -> tuple[str, ...]:
+    """The body's noun terms, in the order found: noun runs, then pairs of runs one space
+    apart. They depend on the body alone, so ``candidate_terms`` and the keyword extractor
+    share them (``doc.cache``, like the tokens)."""
+    if "ko_terms" not in doc.cache:
+        text = doc.body
+        gaz = load("ko")
+        terms: list[str] = []
+        surfaces = []
+        for s, e in _ko_noun_runs(text, ko_tokens(doc)):
+            term = text[s:e].strip("·")
+            if len(term) < 2 or len(term) > 20 or _DIGIT.search(term) and not _LATIN.search(term) \
+                    or not _WORD_START.match(term) \
+                    or KO_TIME.search(term) or gaz.title_at_end(term):
+                surfaces.append(None)
+                continue
+            terms.append(term)
+            surfaces.append((s, e, term))
+        for a, b in zip(surfaces, surfaces[1:]):  # 대중 수출통제: two noun runs one space apart
+            if a and b and text[a[1]:b[0]] == " ":
+                terms.append(f"{a[2]} {b[2]}")
+        doc.cache["ko_terms"] = tuple(terms)
+    return doc.cache["ko_terms"]
+
+
+def _ko_noun_runs(text: str, toks) -> list[tuple[int, int]]:
+    """(start, end) of each run of nouns written together (핵심+광물), from kiwipiepy tokens."""
     runs: list[tuple[int, int]] = []
     cur: list = []
 
@@ -110,38 +150,21 @@ def _ko_candidates(doc: Doc, entities: list[Row]) -> set[str]:
         else:
             flush()
     flush()
-    cands: set[str] = set()
-    surfaces = []
-    for s, e in runs:
-        term = text[s:e].strip("·")
-        if len(term) < 2 or len(term) > 20 or re.search(r"\d", term) and not re.search(r"[A-Za-z]", term) \
-                or not re.match(r"[A-Za-z가-힣]", term) \
-                or KO_TIME.search(term) or gaz.title_at_end(term):
-            surfaces.append(None)
-            continue
-        cands.add(term)
-        surfaces.append((s, e, term))
-    for a, b in zip(surfaces, surfaces[1:]):  # 대중 수출통제: two noun runs one space apart
-        if a and b and text[a[1]:b[0]] == " ":
-            cands.add(f"{a[2]} {b[2]}")
-    for e in entities:
-        if e["type"] in ("ORG", "LOCATION"):
-            cands.add(e["text"])
-    return cands
+    return runs
 
 
 def _en_candidates(doc: Doc, entities: list[Row], stop: frozenset[str]) -> set[str]:
     cands: set[str] = set()
-    for sent in re.split(r"[.!?;:,\"“”()\n]+", doc.body):
-        words = re.findall(r"[\w][\w&'\-]*", sent)
+    for sent in _SENTENCE_BREAKS.split(doc.body):
+        words = _EN_WORD.findall(sent)
+        stopped = [w.lower() in stop for w in words]
+        digits = [_DIGIT.search(w) is not None for w in words]
         for n in (1, 2, 3):
             for i in range(len(words) - n + 1):
-                gram = words[i:i + n]
-                if gram[0].lower() in stop or gram[-1].lower() in stop or any(re.search(r"\d", w) for w in gram):
+                # neither end a stop word (a middle one may be: "Bank of Korea"), no digits
+                if stopped[i] or stopped[i + n - 1] or any(digits[i:i + n]):
                     continue
-                if any(w.lower() in stop for w in gram) and n == 2:
-                    continue
-                cands.add(" ".join(gram))
+                cands.add(" ".join(words[i:i + n]))
     for e in entities:
         if e["type"] in ("ORG", "LOCATION", "COUNTRY"):
             cands.add(e["text"])
@@ -210,7 +233,7 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
         if lang == "ko":
             parts = term.split(" ")
             spec = max(map(ko_specificity, parts)) * (1.1 if len(parts) > 1 else 1.0)
-            if re.fullmatch(r"[A-Za-z][A-Za-z0-9&.\-]*", term):
+            if _ACRONYM.fullmatch(term):
                 spec = LATIN_SPEC  # the LM knows little of acronyms; in Korean text they are topical
             if term in named:
                 spec = max(spec, 1.0)
@@ -220,7 +243,7 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
         if fold and key == term.lower() and term[:1].isupper() and n_words == 1:
             length *= 0.8  # a lone capitalised word is often a name part, not a topic
         scores[term] = tf ** TF_EXP * idf * weight * length
-        k = re.sub(r"[\s·・]", "", key)
+        k = _KEY_GAPS.sub("", key)
         if k in seen_keys and scores[seen_keys[k]] >= scores[term]:
             del scores[term]
         else:
@@ -238,24 +261,25 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
         if o not in best or score > best[o][1]:
             best[o] = (o if o in scores or o == term else term, score)
     pool = {t: sc for t, sc in best.values()}
+    ranked = {t: (sc, t) for t, sc in pool.items()}  # what the choice compares: (weight, term)
     out: list[Row] = []
-    while pool and len(out) < top:
-        # a term nested in one already chosen (산업장관회의 in 한·미·일 산업장관회의) weighs less
-        term = max(pool, key=lambda t: (pool[t] * (NEST_W if any(t in o["text"] or o["text"] in t for o in out)
-                                                   else 1.0), t))
-        score = pool.pop(term)
+    while ranked and len(out) < top:
+        term = max(ranked.values())[1]
+        del ranked[term]
+        score = pool[term]
         out.append({"text": term, "score": round(score, 4), "rank": len(out) + 1})
+        # a term nested in one already chosen (산업장관회의 in 한·미·일 산업장관회의) weighs less
+        ranked.update({t: (pool[t] * NEST_W, t) for t in ranked if t in term or term in t})
     return out
 
 
 def _ngram_counts(hay: str) -> Counter:
     """Counts of every 1-3 word sequence (lowercased), within sentence pieces."""
     counts: Counter = Counter()
-    for sent in re.split(r"[.!?;:,\"“”()\n]+", hay):
-        words = re.findall(r"[\w][\w&'\-]*", sent)
+    for sent in _SENTENCE_BREAKS.split(hay):
+        words = _EN_WORD.findall(sent)
         for n in (1, 2, 3):
-            for i in range(len(words) - n + 1):
-                counts[" ".join(words[i:i + n])] += 1
+            counts.update(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
     return counts
 
 

@@ -8,6 +8,7 @@ the page's declared language is trusted, defaulting to en.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _VI = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 
@@ -25,19 +26,27 @@ def language_with_confidence(text: str, hint: str | None = None) -> tuple[str | 
     return lang, round(conf, 3)
 
 
+def _script(ch: str) -> str | None:
+    """The script a character counts for: hangul, kana, han, latin (any letter below U+2000)."""
+    o = ord(ch)
+    if 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
+        return "hangul"
+    if 0x3040 <= o <= 0x30FF:
+        return "kana"
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
+        return "han"
+    if ch.isalpha() and o < 0x2000:
+        return "latin"
+    return None
+
+
 def _detect(text: str, hint: str | None) -> tuple[str | None, float]:
     sample = text[:5000]
     counts = {"hangul": 0, "kana": 0, "han": 0, "latin": 0}
-    for ch in sample:
-        o = ord(ch)
-        if 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
-            counts["hangul"] += 1
-        elif 0x3040 <= o <= 0x30FF:
-            counts["kana"] += 1
-        elif 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
-            counts["han"] += 1
-        elif ch.isalpha() and o < 0x2000:
-            counts["latin"] += 1
+    for ch, k in Counter(sample).items():  # each distinct character once
+        script = _script(ch)
+        if script:
+            counts[script] += k
     total = sum(counts.values())
     if total == 0:
         return hint, 0.0

@@ -67,22 +67,23 @@ SUBJECT = {"ko": re.compile(r"^\S*?(?:은|는|이|가|께서|측은|측이)(?=[\
            "vi": re.compile(r"^[^,.“\"]{0,40}?(?:cho biết|nói|khẳng định|nhấn mạnh)")}
 
 
+_OPENING = re.compile("[" + re.escape("".join(PAIRS)) + "]")
+
+
 def find_quotes(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quote's inner text; pairs never cross a paragraph break."""
     spans = []
     for para in re.finditer(r"[^\n]+", text):
         p, base = para.group(), para.start()
-        i = 0
-        while i < len(p):
-            ch = p[i]
-            close = PAIRS.get(ch)
-            if close:
-                j = p.find(close, i + 1)
-                if j > i + 1:
-                    spans.append((base + i + 1, base + j))
-                    i = j + 1
-                    continue
-            i += 1
+        m = _OPENING.search(p)
+        while m:
+            i = m.start()
+            j = p.find(PAIRS[m.group()], i + 1)
+            if j > i + 1:
+                spans.append((base + i + 1, base + j))
+                m = _OPENING.search(p, j + 1)
+            else:
+                m = _OPENING.search(p, i + 1)
     return spans
 
 

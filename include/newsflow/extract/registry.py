@@ -60,16 +60,25 @@ def versions(extractors: tuple[Extractor, ...] | None = None) -> str:
     return ",".join(f"{e.name}={e.version}" for e in (extractors or load_registry()))
 
 
+class ExtractorFailed(RuntimeError):
+    """An extractor raised on one document; ``name`` says which (the pipeline makes it a reject row)."""
+
+    def __init__(self, name: str, exc: BaseException) -> None:
+        super().__init__(f"{name}: {type(exc).__name__}: {exc}")
+        self.name = name
+
+
 def analyze(doc: Doc, extractors: tuple[Extractor, ...] | None = None) -> dict[str, list[Row]]:
+    """Every extractor's rows for ``doc``; an extractor that raises becomes ``ExtractorFailed``."""
     found: dict[str, list[Row]] = {}
     for ex in extractors or load_registry():
-        if ex.name == "language":
+        try:
             rows = ex.run(doc, found)
-            found["language"] = rows
-            if rows and rows[0].get("lang"):
-                doc.lang = rows[0]["lang"]
-            continue
-        found[ex.name] = ex.run(doc, found)
+        except Exception as exc:
+            raise ExtractorFailed(ex.name, exc) from exc
+        found[ex.name] = rows
+        if ex.name == "language" and rows and rows[0].get("lang"):
+            doc.lang = rows[0]["lang"]
     return found
 
 

@@ -1,0 +1,172 @@
+"""Every read of the lake's history, each bounded by a window of dates or made as a lookup by key.
+
+A night must cost the same on a lake of one week and of ten years, so nothing here lists or
+loads a whole table. The windows come from the sources file's ``processing:`` section.
+
+* known URLs: the candidates' own URLs looked up in ``articles`` of the last ``known_url_days``;
+* conditional-GET validators and reused bodies: ``raw_pages`` of the same window, by URL
+  (feed rows are found by row-group statistics on ``kind``, page bodies are not read);
+* dedupe (``LakeHistory``): band keys looked up in ``lsh_bands`` of the last ``dedupe_days``,
+  then those articles' signatures; exact copies by the 64-bit content hash at any age (one
+  8-byte column per article);
+* template lines: ``template_lines`` counts of the source's last dates (at most
+  ``template_days`` days and about ``template_pages`` pages);
+* keyword document frequencies: ``term_df`` of the last ``df_days`` dates, aggregated.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import date, timedelta
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from newsflow.dedupe import Known, hash64
+from newsflow.lake import Lake, window_start
+
+log = logging.getLogger(__name__)
+_SIG_COLS = ["article_id", "content_hash", "published_at", "dup_cluster_id", "signature", "shingles"]
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def known_urls(lake: Lake, sources: list[str], urls: list[str], day: str, days: int) -> set[str]:
+    """Which of ``urls`` the lake already has as an article's URL or canonical URL (last ``days`` days)."""
+    if not urls:
+        return set()
+    want = pa.array(sorted(set(urls)), pa.string())
+    expr = ds.field("url").isin(want) | ds.field("canonical_url").isin(want)
+    t = lake.read_table("articles", ["url", "canonical_url"], sources=sources, since=window_start(day, days),
+                        filter=expr)
+    have = set(t.column("url").to_pylist()) | set(t.column("canonical_url").to_pylist())
+    return have & set(urls)
+
+
+def validators(lake: Lake, sources: list[str], urls: list[str], day: str, days: int,
+               kind: str | None = None) -> dict[str, dict[str, str]]:
+    """ETag / Last-Modified of the newest raw_pages row of each of ``urls`` (last ``days`` days)."""
+    if not urls:
+        return {}
+    expr = ds.field("url").isin(pa.array(sorted(set(urls)), pa.string()))
+    if kind:
+        expr = expr & (ds.field("kind") == kind)
+    t = lake.read_table("raw_pages", ["url", "etag", "last_modified", "fetched_at"], sources=sources,
+                        since=window_start(day, days), filter=expr)
+    out: dict[str, dict[str, str]] = {}
+    for r in sorted(t.to_pylist(), key=lambda r: r["fetched_at"]):
+        if r["etag"] or r["last_modified"]:
+            out[r["url"]] = {"etag": r["etag"], "last_modified": r["last_modified"]}
+    return out
+
+
+def cached_bodies(lake: Lake, sources: list[str], urls: list[str], day: str, days: int,
+                  kind: str | None = None) -> dict[str, bytes]:
+    """The newest body raw_pages holds for each of ``urls`` (last ``days`` days)."""
+    if not urls:
+        return {}
+    expr = ds.field("url").isin(pa.array(sorted(set(urls)), pa.string()))
+    if kind:
+        expr = expr & (ds.field("kind") == kind)
+    t = lake.read_table("raw_pages", ["url", "body", "fetched_at"], sources=sources,
+                        since=window_start(day, days), filter=expr)
+    out: dict[str, bytes] = {}
+    for r in sorted(t.to_pylist(), key=lambda r: r["fetched_at"]):
+        if r["body"]:
+            out[r["url"]] = r["body"]
+    return out
+
+
+class LakeHistory:
+    """dedupe's ``History`` over the lake: lookups by key, never the whole index."""
+
+    def __init__(self, lake: Lake, day: str, days: int) -> None:
+        self.lake, self.day, self.since = lake, day, window_start(day, days)
+        self.stats = {"exact_found": 0, "near_ids": 0}
+
+    def _known(self, t: pa.Table) -> list[Known]:
+        return [Known(**r) for r in t.select(_SIG_COLS).to_pylist() if r["content_hash"]]
+
+    def exact(self, hashes: list[str]) -> list[Known]:
+        if not hashes:
+            return []
+        keys = pa.array(sorted({hash64(h) for h in hashes}), pa.int64())
+        t = self.lake.read_table("signatures", _SIG_COLS + ["hash64"], filter=ds.field("hash64").isin(keys))
+        want = set(hashes)
+        found = [k for k in self._known(t) if k.content_hash in want]
+        self.stats["exact_found"] += len(found)
+        return found
+
+    def near(self, keys: np.ndarray) -> list[Known]:
+        if not len(keys):
+            return []
+        value_set = pa.array(np.unique(np.asarray(keys, dtype=np.int64)), pa.int64())
+        hits = self.lake.read_table("lsh_bands", ["article_id"], since=self.since,
+                                    filter=ds.field("key").isin(value_set))
+        ids = pc.unique(hits.column("article_id")) if hits.num_rows else pa.array([], pa.string())
+        self.stats["near_ids"] += len(ids)
+        if not len(ids):
+            return []
+        t = self.lake.read_table("signatures", _SIG_COLS, since=self.since,
+                                 filter=ds.field("article_id").isin(ids.combine_chunks() if hasattr(ids, "combine_chunks") else ids))
+        return self._known(t)
+
+
+def template_counts(lake: Lake, source: str, day: str, days: int, pages: int) -> tuple[Counter, int]:
+    """(line key -> pages, pages counted) of the source's most recent dates before ``day``:
+    at most ``days`` days back, stopping once about ``pages`` pages are counted."""
+    if pages <= 0:
+        return Counter(), 0
+    t = lake.read_table("template_lines", ["date", "key", "pages", "docs"], sources=[source],
+                        since=window_start(day, days), until=_day_before(day))
+    if not t.num_rows:
+        return Counter(), 0
+    per_day = t.group_by("date").aggregate([("docs", "max")]).sort_by([("date", "descending")]).to_pylist()
+    chosen, total = [], 0
+    for r in per_day:
+        if total >= pages:
+            break
+        chosen.append(r["date"])
+        total += r["docs_max"]
+    t = t.filter(pc.is_in(t.column("date"), value_set=pa.array(chosen, t.schema.field("date").type)))
+    agg = t.group_by("key").aggregate([("pages", "sum")])
+    return Counter(dict(zip(agg.column("key").to_pylist(), agg.column("pages_sum").to_pylist()))), total
+
+
+@lru_cache(maxsize=2)
+def _df_window(uri: str, day: str, days: int) -> tuple[pa.Table, dict[str, int]]:
+    """term_df of the window before ``day`` summed per (lang, term), and sampled docs per lang."""
+    lake = Lake(uri)
+    t = lake.read_table("term_df", ["date", "source", "lang", "term", "df", "docs"], since=window_start(day, days),
+                        until=_day_before(day))
+    if not t.num_rows:
+        return pa.table({"lang": pa.array([], pa.string()), "term": pa.array([], pa.string()),
+                         "df": pa.array([], pa.int64())}), {}
+    docs = t.group_by(["date", "source", "lang"]).aggregate([("docs", "max")])
+    n_docs = Counter()
+    for lang, n in zip(docs.column("lang").to_pylist(), docs.column("docs_max").to_pylist()):
+        n_docs[lang] += n
+    agg = t.group_by(["lang", "term"]).aggregate([("df", "sum")]).rename_columns({"df_sum": "df"})
+    log.info("keyword document frequencies: %d terms over %s dates before %s", agg.num_rows, days, day)
+    return agg, dict(n_docs)
+
+
+def document_frequencies(lake: Lake, day: str, days: int, terms: dict[str, set[str]]
+                         ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Per language: term -> document frequency for the given ``terms`` only, and docs counted."""
+    agg, n_docs = _df_window(lake.uri, day, days)
+    out: dict[str, dict[str, int]] = {}
+    for lang, wanted in terms.items():
+        if not wanted or not agg.num_rows:
+            out[lang] = {}
+            continue
+        sub = agg.filter(pc.and_(pc.equal(agg.column("lang"), lang),
+                                 pc.is_in(agg.column("term"), value_set=pa.array(sorted(wanted), pa.string()))))
+        out[lang] = dict(zip(sub.column("term").to_pylist(), sub.column("df").to_pylist()))
+    return out, n_docs
