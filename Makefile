@@ -20,7 +20,7 @@ export NEWSFLOW_LAKE ?= $(CURDIR)/data/lake
 export NEWSFLOW_SOURCES ?= $(CURDIR)/include/sources.yaml
 export NEWSFLOW_SAMPLE_BASE ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake
+.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale
 
 help:
 	@echo "make run    - install, serve the sample site, run news_ingest for DATE=$(DATE), print a summary"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench-extract - extraction vs trafilatura and readability-lxml on ../shared/corpus"
 	@echo "make bench-nlp    - entities/quotes/dates/numbers/keywords vs ../shared/gold and bench/nlp_holdout (shared scorer)"
 	@echo "make bench-lake   - 1M synthetic articles: files, bytes and DuckDB query times, daily vs monthly layout"
+	@echo "make bench-scale  - a night of 1k/10k/100k synthetic pages replayed on every core, and night 30 vs night 1"
 	@echo "make bench-dedupe - dedupe quality on ../shared/gold/dedup_dev and 100k synthetic articles vs plain datasketch"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -83,6 +84,9 @@ bench-nlp: venv
 
 bench-lake: venv
 	$(PY) bench/bench_lake.py $(BENCH_ARGS)
+
+bench-scale: venv
+	$(PY) bench/bench_scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .airflow data .pytest_cache

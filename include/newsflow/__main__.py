@@ -54,7 +54,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     day = resolve_date(args.date, None)
     run_id = args.run_id or f"cli__{day}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
-    result = run_all(args.sources, args.lake, day, run_id, args.source or None, args.force_refetch, args.url or None)
+    if args.batch_size is not None and args.batch_size < 1:
+        raise ConfigError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {args.workers}")
+    result = run_all(args.sources, args.lake, day, run_id, args.source or None, args.force_refetch, args.url or None,
+                     args.batch_size, args.workers)
     print(json.dumps({k: result[k] for k in ("date", "articles", "fetch_log", "published")}, ensure_ascii=False))
     print(summary(args.lake, day))
     return 0
@@ -227,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--source", action="append", help="only this source (repeatable)")
     r.add_argument("--force-refetch", action="store_true", help="fetch URLs the lake already has")
     r.add_argument("--url", action="append", help="fetch exactly this URL instead of the feeds (repeatable)")
+    r.add_argument("--batch-size", type=int, help="pages per shard (default: processing.batch_size, 1000)")
+    r.add_argument("--workers", type=int, help="processes for parse/clean/extract (default: every core)")
     r.add_argument("--run-id")
     r.set_defaults(func=cmd_run)
 

@@ -62,9 +62,9 @@ def extract(articles: list[Article], df_lookup, sample: set[str]
     from newsflow.extract.base import Doc
     from newsflow.extract.keywords import candidate_terms
     from newsflow.extract.language import language_with_confidence
-    from newsflow.extract.registry import ExtractorFailed, analyze, load_registry, versions
+    from newsflow.extract.registry import ExtractorFailed, analyze, load_registry, registry_file, versions
 
-    extractors = load_registry()
+    extractors = load_registry(str(registry_file()))
     stamp = versions(extractors)
     docs: list[tuple[Article, Any, str, set[str]]] = []
     rejects: list[Rejected] = []

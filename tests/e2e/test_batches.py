@@ -1,0 +1,114 @@
+"""Volume: shards of 3 pages publish what one shard per source publishes; history beyond the
+windows is never read; an extractor that raises on one article costs that article, not the night."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from newsflow.config import default_sources_file
+from newsflow.lake import Lake
+from newsflow.pipeline import run_all
+from newsflow.sample_site import start_in_thread
+
+pytestmark = pytest.mark.e2e
+COLS = {"articles": ["article_id", "title", "body", "content_hash", "dup_cluster_id", "is_canonical", "keywords",
+                     "lang", "lang_confidence", "published_at", "clean_removed"],
+        "entities": ["article_id", "idx", "type", "canonical", "text", "role", "aliases", "start", "end"],
+        "quotes": ["article_id", "idx", "speaker", "text", "start", "end"],
+        "dates": ["article_id", "idx", "text", "normalized"],
+        "numbers": ["article_id", "idx", "text", "value", "unit"],
+        "keywords": ["article_id", "idx", "term", "score"],
+        "signatures": ["article_id", "content_hash", "dup_cluster_id", "signature", "hash64"],
+        "lsh_bands": ["article_id", "band", "key"],
+        "term_df": ["lang", "term", "df", "docs"],
+        "template_lines": ["key", "pages", "docs"],
+        "raw_pages": ["url", "kind", "status", "body"],
+        "fetch_log": ["url", "kind", "status", "outcome"],
+        "rejects": ["url", "stage", "reason"]}
+
+
+def snapshot(lake: Lake) -> dict:
+    return {t: sorted(map(repr, lake.read_table(t, cols + ["source"]).to_pylist())) for t, cols in COLS.items()}
+
+
+def sources_with(tmp_path: Path, processing: str) -> str:
+    text = Path(default_sources_file()).read_text(encoding="utf-8")
+    path = tmp_path / "sources.yaml"
+    path.write_text(f"processing: {processing}\n" + text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def site(monkeypatch):
+    server, base = start_in_thread()
+    monkeypatch.setenv("NEWSFLOW_SAMPLE_BASE", base)
+    yield base
+    server.shutdown()
+    server.server_close()
+
+
+def test_batches_of_three_publish_the_same_rows_as_one_batch(tmp_path, site, caplog):
+    whole, small = tmp_path / "whole", tmp_path / "small"
+    run_all(sources_with(tmp_path, "{batch_size: 1000, workers: 1}"), str(whole), "2024-06-27", "r")
+    caplog.clear()
+    with caplog.at_level("INFO", logger="newsflow.pipeline"):
+        result = run_all(sources_with(tmp_path, "{batch_size: 3, workers: 1}"), str(small), "2024-06-27", "r")
+    assert result["articles"] == 19
+    assert "extracted shard hanbit/00002" in caplog.text  # hanbit's 8 pages went in three shards
+    a, b = snapshot(Lake(str(whole))), snapshot(Lake(str(small)))
+    for table in COLS:
+        if table in ("raw_pages", "fetch_log"):  # fetch times and bodies are the server's: compare keys only
+            a[table] = sorted(x.split("'status'")[0] for x in a[table])
+            b[table] = sorted(x.split("'status'")[0] for x in b[table])
+        assert a[table] == b[table], table
+    staged = list((small / "_staging").rglob("*.parquet"))
+    assert staged == []
+
+
+def _poison(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not parquet: a read of this file fails the run")
+
+
+def test_history_beyond_the_windows_is_not_read(tmp_path, site):
+    """Old dates' files are garbage: any read of them would fail. The night still runs, because
+    known URLs, the dedupe index, template lines and document frequencies read only their windows
+    (exact copies are looked up in signatures at any age, so those stay readable)."""
+    lake = tmp_path / "lake"
+    (lake).mkdir()
+    (lake / "_layout.json").write_text('{"layout": 3}')
+    for table in ("articles", "lsh_bands", "term_df", "template_lines", "entities", "runs"):
+        _poison(lake / table / "month=2023-01" / "source=hanbit" / "part-2023-01-15.parquet")
+    _poison(lake / "raw_pages" / "date=2023-01-15" / "source=hanbit" / "part-0.parquet")
+    result = run_all(sources_with(tmp_path, "{known_url_days: 30, dedupe_days: 30, df_days: 30}"), str(lake),
+                     "2024-06-27", "r")
+    assert result["articles"] == 19
+
+
+def test_an_extractor_that_raises_costs_one_article(tmp_path, site, monkeypatch):
+    (tmp_path / "boom_extractor.py").write_text(textwrap.dedent('''
+        class Boom:
+            name = "boom"
+            version = "1"
+
+            def run(self, doc, found):
+                if "소상공인" in doc.title:
+                    raise ValueError("cannot handle this one")
+                return []
+    '''))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    default = (Path(default_sources_file()).parent / "extractors.yaml").read_text(encoding="utf-8")
+    registry = tmp_path / "extractors.yaml"
+    registry.write_text(default + "  boom: boom_extractor:Boom\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSFLOW_EXTRACTORS", str(registry))
+    lake = tmp_path / "lake"
+    result = run_all(sources_with(tmp_path, "{workers: 1}"), str(lake), "2024-06-27", "r")
+    assert result["articles"] == 18  # the night is published without the one article
+    rejects = Lake(str(lake)).read_table("rejects", ["stage", "reason", "detail"]).to_pylist()
+    boom = [r for r in rejects if r["stage"] == "extract"]
+    assert len(boom) == 1 and boom[0]["reason"] == "extractor_error"
+    assert boom[0]["detail"].startswith("boom: ValueError: cannot handle this one")
+    assert os.environ["NEWSFLOW_EXTRACTORS"] == str(registry)
