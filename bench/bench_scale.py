@@ -36,36 +36,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "include"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_dedupe import _descendants, _pss  # noqa: E402  (process-tree walk and PSS, stdlib only)
+
 GIB = 1 << 30
 
 
 # ------------------------------------------------------------------------- process-tree sampling
-def _children(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    kids = [int(x) for x in fh.read().split()]
-                out += kids
-                todo += kids
-        except OSError:
-            continue
-    return out
-
-
-def _pss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 def _cpu_seconds(pid: int) -> float | None:
     try:
         with open(f"/proc/{pid}/stat") as fh:
@@ -87,7 +63,7 @@ class Tree:
 
     def _sample(self) -> None:
         me = os.getpid()
-        pids = [me] + _children(me)
+        pids = [me] + _descendants(me)
         self.peak = max(self.peak, sum(_pss(p) for p in pids))
         for p in pids:
             if (c := _cpu_seconds(p)) is not None:

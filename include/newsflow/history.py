@@ -109,12 +109,11 @@ class LakeHistory:
         value_set = pa.array(np.unique(np.asarray(keys, dtype=np.int64)), pa.int64())
         hits = self.lake.read_table("lsh_bands", ["article_id"], since=self.since,
                                     filter=ds.field("key").isin(value_set))
-        ids = pc.unique(hits.column("article_id")) if hits.num_rows else pa.array([], pa.string())
+        ids = pc.unique(hits.column("article_id"))
         self.stats["near_ids"] += len(ids)
         if not len(ids):
             return []
-        t = self.lake.read_table("signatures", _SIG_COLS, since=self.since,
-                                 filter=ds.field("article_id").isin(ids.combine_chunks() if hasattr(ids, "combine_chunks") else ids))
+        t = self.lake.read_table("signatures", _SIG_COLS, since=self.since, filter=ds.field("article_id").isin(ids))
         return self._known(t)
 
 

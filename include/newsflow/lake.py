@@ -168,18 +168,18 @@ class Lake:
         stamped = stamp_columns(table)
         keys = [k for k in KEYS[table] if k not in stamped]  # stamp columns are constant in one publish
         files = [f for f in files if self.exists(f)]
-        keep_new = _last_of_keys([self.read_file(f, keys) for f in files], keys)
+        key_tables = [self.read_file(f, keys) for f in files]
+        keep_new = _last_of_keys(key_tables, keys)
         old_filter = None
         if self.exists(final):
-            if MODE[table] == "upsert":
+            if MODE[table] == "upsert":  # old rows whose first key the new rows carry are replaced
                 first = KEYS[table][0]
                 if first in stamped:
                     new_first = pa.array([stamp[first]], schema.field(first).type)
                 else:
-                    new_first = pc.unique(pa.chunked_array([self.read_file(f, [first]).column(0) for f in files],
+                    new_first = pc.unique(pa.chunked_array([t.column(first) for t in key_tables],
                                                            type=schema.field(first).type))
-                old_filter = pc.invert(pc.is_in(pc.field(first), value_set=new_first.combine_chunks()
-                                                if isinstance(new_first, pa.ChunkedArray) else new_first))
+                old_filter = pc.invert(pc.is_in(pc.field(first), value_set=new_first))
             elif keep_old is not None:
                 old_filter = keep_old
         staged = self.staging(run_id, "publish", table, f"{safe_run_id(source)}.{day}.{os.getpid()}.{id(files)}.parquet")

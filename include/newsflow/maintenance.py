@@ -195,9 +195,7 @@ def migrate_layout(lake: Lake, run_id: str = "migrate") -> dict[str, int]:
                 lake.fs.delete_dir(src_dir.path)
             lake.fs.delete_dir(day_dir.path)
             log.info("moved %s %s into its month partition", table, day)
-        stats = compact(lake, table, run_id)  # month files and moved days -> one file per date
-        if stats.rewritten:
-            moved.setdefault(table, 0)
+        compact(lake, table, run_id)  # month files and moved days -> one file per date
     lake.drop_staging(run_id)
     lake.fs.create_dir(lake.root, recursive=True)
     with lake.fs.open_output_stream(marker) as fh:

@@ -86,10 +86,6 @@ def _parse_source(cfg: SourcesFile, name: str) -> Source:
     return cfg.source(name)
 
 
-def _stage_path(run: RunSpec, stage: str, source: str, name: str) -> str:
-    return Lake(run.lake).staging(run.run_id, stage, source, name)
-
-
 def plan(sources_file: str, lake: str, run_id: str, day: str, sources: list[str] | None = None,
          force_refetch: bool = False, urls: list[str] | None = None, batch_size: int | None = None
          ) -> list[dict[str, Any]]:
@@ -145,7 +141,7 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
     p = cfg.processing
     names, day, lake = list(job.sources), date.fromisoformat(run.date), Lake(run.lake)
     sources = [_source(cfg, n, job.urls.get(n)) for n in names]
-    window = max(p.known_url_days, 1)
+    window = p.known_url_days
     known = (lambda urls: set()) if run.force_refetch else \
         (lambda urls: history.known_urls(lake, names, urls, run.date, p.known_url_days))
     feed_urls = [f.url for s in sources for f in s.feeds if f.url]
@@ -156,7 +152,8 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
     logs: dict[str, list[FetchLog]] = {n: [] for n in names}
     writer = ShardWriter(lake, run, names)
     with HttpClient(cfg.http, policies) as client:
-        cached = lambda url: history.cached_bodies(lake, names, [url], run.date, window).get(url)  # noqa: E731
+        cached = lambda url: history.cached_bodies(lake, names, [url], run.date, window,  # noqa: E731
+                                                   kind="feed").get(url)  # a 304 feed: page bodies stay unread
         found = {s.name: discover(s, day, client, known, validators, cached) for s in sources}
         candidates = [c for f in found.values() for c in f.candidates]
         validators.update(history.validators(lake, names, [c.url for c in candidates], run.date, window))
@@ -165,12 +162,11 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
     shards = writer.close()
     # 304 pages are re-parsed from the replay zone (not published to it again)
     reused_writer = ShardWriter(lake, run, names, publish_raw=False, first_index=writer.next_index)
+    owner = {c.url: c.source for c in candidates}
     for i in range(0, len(got.not_modified), run.batch_size):
         chunk = got.not_modified[i:i + run.batch_size]
-        bodies = history.cached_bodies(lake, names, chunk, run.date, window)
-        for c in candidates:
-            if c.url in bodies:
-                reused_writer.add(RawPage(c.url, c.url, c.source, 200, {}, bodies[c.url], datetime.now(UTC)))
+        for url, body in history.cached_bodies(lake, names, chunk, run.date, window).items():
+            reused_writer.add(RawPage(url, url, owner[url], 200, {}, body, datetime.now(UTC)))
     shards = sorted(shards + reused_writer.close(empty_shard_for=[n for n in names if n not in
                                                                   {s.source for s in shards}]),
                     key=lambda s: (s.source, s.index))
@@ -191,10 +187,10 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
         bad = [asdict(Rejected(r["url"], name, "discover" if r["kind"] == "feed" else "fetch",
                                r["error_class"] or "error", r["error"] or ""))
                for r in rows if not r["ok"] and r["kind"] != "robots"]
-        fetch_log[name] = lake.write_rows(_stage_path(run, "fetch", name, "fetch_log.parquet"), rows,
+        fetch_log[name] = lake.write_rows(lake.staging(run.run_id, "fetch", name, "fetch_log.parquet"), rows,
                                           staged_schema("fetch_log"))
-        rejects[name] = lake.write_rows(_stage_path(run, "fetch", name, "rejects.parquet"), bad, REJECT_SCHEMA)
-        feeds[name] = lake.write_rows(_stage_path(run, "fetch", name, "feeds.parquet"),
+        rejects[name] = lake.write_rows(lake.staging(run.run_id, "fetch", name, "rejects.parquet"), bad, REJECT_SCHEMA)
+        feeds[name] = lake.write_rows(lake.staging(run.run_id, "fetch", name, "feeds.parquet"),
                                       [raw_row(p, "feed") for p in found[name].feeds], staged_schema("raw_pages"))
         f = found[name]
         counts[name] = {
@@ -257,10 +253,10 @@ def parse_shard(shard: dict[str, Any] | Shard) -> dict[str, Any]:
     line_rows = [{"key": "", "pages": len(parsed)}] + [{"key": k, "pages": n} for k, n in sorted(lines.items())]
     out = Parsed(
         shard,
-        lake.write_rows(_stage_path(run, "parse", shard.source, f"{base}.articles.parquet"), parsed, _ARTICLE_STAGED),
-        lake.write_rows(_stage_path(run, "parse", shard.source, f"{base}.lines.parquet"), line_rows,
+        lake.write_rows(lake.staging(run.run_id, "parse", shard.source, f"{base}.articles.parquet"), parsed, _ARTICLE_STAGED),
+        lake.write_rows(lake.staging(run.run_id, "parse", shard.source, f"{base}.lines.parquet"), line_rows,
                         pa.schema([("key", pa.string()), ("pages", pa.int32())])),
-        lake.write_rows(_stage_path(run, "parse", shard.source, f"{base}.rejects.parquet"), rejects, REJECT_SCHEMA),
+        lake.write_rows(lake.staging(run.run_id, "parse", shard.source, f"{base}.rejects.parquet"), rejects, REJECT_SCHEMA),
         {"parsed": len(parsed), "rejects": len(rejects)}, round(time.monotonic() - started, 3))
     log.info("parsed shard %s: %d articles, %d rejects in %.1fs", shard.name, len(parsed), len(rejects), out.seconds)
     return to_dict(out)
@@ -332,10 +328,10 @@ def clean_shard(parsed: dict[str, Any] | Parsed) -> dict[str, Any]:
     base = f"{shard.index:05d}"
     out = Cleaned(
         shard,
-        lake.write_rows(_stage_path(run, "clean", shard.source, f"{base}.articles.parquet"), articles, _ARTICLE_STAGED),
-        lake.write_rows(_stage_path(run, "clean", shard.source, f"{base}.signatures.parquet"), sigs,
+        lake.write_rows(lake.staging(run.run_id, "clean", shard.source, f"{base}.articles.parquet"), articles, _ARTICLE_STAGED),
+        lake.write_rows(lake.staging(run.run_id, "clean", shard.source, f"{base}.signatures.parquet"), sigs,
                         staged_schema("signatures")),
-        lake.write_rows(_stage_path(run, "clean", shard.source, f"{base}.rejects.parquet"), rejects, REJECT_SCHEMA),
+        lake.write_rows(lake.staging(run.run_id, "clean", shard.source, f"{base}.rejects.parquet"), rejects, REJECT_SCHEMA),
         {"articles": len(articles), "rejects": len(rejects), "removed": dict(removed)},
         round(time.monotonic() - started, 3))
     log.info("cleaned shard %s: %d articles, %d empty, removed %s", shard.name, len(articles), len(rejects),
@@ -421,7 +417,7 @@ def extract_shard(cleaned: dict[str, Any] | Cleaned, deduped: dict[str, Any] | D
     final, facts, term_rows, rejects = extract(articles, partial(document_frequencies, lake, run.date, p.df_days),
                                                sample)
     base = f"{shard.index:05d}"
-    path = lambda t: _stage_path(run, "extract", shard.source, f"{base}.{t}.parquet")  # noqa: E731
+    path = lambda t: lake.staging(run.run_id, "extract", shard.source, f"{base}.{t}.parquet")  # noqa: E731
     tables = {"articles": lake.write_rows(path("articles"), [publishable_row(a) for a in final],
                                           staged_schema("articles"))}
     for t in FACT_TABLES:
@@ -451,20 +447,19 @@ def _sum_counts(records: list[Any], source: str) -> dict[str, Any]:
     return total
 
 
-def _aggregate(lake: Lake, run: RunSpec, files: list[str], keys: list[str], docs_by: list[str] | None,
-               name: str) -> str | None:
-    """Sum ``df``/``pages`` over staged count files; returns a staged file, or None when empty."""
+def _aggregate(lake: Lake, files: list[str], keys: list[str], docs_by: list[str] | None = None) -> pa.Table | None:
+    """``df``/``pages`` summed over staged count files (None when they hold nothing); with
+    ``docs_by``, ``docs`` per group is the sum over files of each file's docs."""
     tables = [t for t in (lake.read_file(f) for f in files) if t.num_rows]
     if not tables:
         return None
-    t = pa.concat_tables(tables)
-    value = "df" if "df" in t.column_names else "pages"
-    agg = t.group_by(keys).aggregate([(value, "sum")]).rename_columns({f"{value}_sum": value})
-    if docs_by:  # docs per language: the sum over shards of each shard's docs
+    value = "df" if "df" in tables[0].column_names else "pages"
+    agg = pa.concat_tables(tables).group_by(keys).aggregate([(value, "sum")]).rename_columns({f"{value}_sum": value})
+    if docs_by:
         per = pa.concat_tables([x.group_by(docs_by).aggregate([("docs", "max")]) for x in tables])
         per = per.group_by(docs_by).aggregate([("docs_max", "sum")]).rename_columns({"docs_max_sum": "docs"})
         agg = agg.join(per, docs_by)
-    return lake.write_table(lake.staging(run.run_id, "publish-in", name), agg)
+    return agg
 
 
 def publish(fetched: list[Any], parsed: list[Any], cleaned: list[Any], deduped: Any, extracted: list[Any]
@@ -491,18 +486,17 @@ def publish(fetched: list[Any], parsed: list[Any], cleaned: list[Any], deduped: 
             put(table, source, [e.tables[table] for e in ext])
         put("signatures", source, [deduped.signatures[source]] if source in deduped.signatures else [])
         put("lsh_bands", source, [deduped.bands[source]] if source in deduped.bands else [])
-        df = _aggregate(lake, run, [e.term_df for e in ext], ["lang", "term"], ["lang"], f"term_df.{source}.parquet")
+        staged = lambda name: lake.staging(run.run_id, "publish-in", f"{name}.{source}.parquet")  # noqa: E731
+        df = _aggregate(lake, [e.term_df for e in ext], ["lang", "term"], ["lang"])
         if df is not None:  # a run that published no article of this source leaves its counts as they were
-            put("term_df", source, [df])
-        lines = _aggregate(lake, run, [p.lines for p in mine(parsed)], ["key"], None, f"lines.{source}.parquet")
-        if lines is not None:
-            t = lake.read_file(lines)
-            docs = pc.sum(pc.filter(t.column("pages"), pc.equal(t.column("key"), ""))).as_py() or 0
-            if docs:
-                t = t.filter(pc.and_(pc.not_equal(t.column("key"), ""),
-                                     pc.or_(pc.greater_equal(t.column("pages"), 2), pa.scalar(docs < 50))))
-                t = t.append_column("docs", pa.array([docs] * t.num_rows, pa.int32()))
-                put("template_lines", source, [lake.write_table(lines, t)])
+            put("term_df", source, [lake.write_table(staged("term_df"), df)])
+        t = _aggregate(lake, [p.lines for p in mine(parsed)], ["key"])
+        docs = 0 if t is None else pc.sum(pc.filter(t.column("pages"), pc.equal(t.column("key"), ""))).as_py() or 0
+        if docs:  # the "" row counts the pages; short lines on one page are kept only for small nights
+            t = t.filter(pc.and_(pc.not_equal(t.column("key"), ""),
+                                 pc.or_(pc.greater_equal(t.column("pages"), 2), pa.scalar(docs < 50))))
+            t = t.append_column("docs", pa.array([docs] * t.num_rows, pa.int32()))
+            put("template_lines", source, [lake.write_table(staged("template_lines"), t)])
         stage_rejects = [r.rejects for r in mine(parsed) + mine(cleaned) + ext]
         if run.replay:  # a replay fetched nothing: keep what fetching rejected that day
             put("rejects", source, stage_rejects, keep_old=ds.field("stage") == "fetch")

@@ -19,10 +19,6 @@ from newsflow.contracts import RunSpec, Shard
 from newsflow.lake import Lake, iter_batches, staged_schema
 from newsflow.models import RawPage
 
-RAW_COLUMNS = ["url", "kind", "final_url", "source", "status", "headers", "body", "fetched_at", "etag",
-               "last_modified"]
-
-
 def raw_row(p: RawPage, kind: str = "page") -> dict[str, Any]:
     return {"url": p.url, "kind": kind, "final_url": p.final_url, "source": p.source, "status": p.status,
             "headers": json.dumps(p.headers, ensure_ascii=False), "body": p.body, "fetched_at": p.fetched_at,
@@ -89,18 +85,16 @@ def replay_shards(lake: Lake, run: RunSpec, sources: list[str]) -> list[Shard]:
         if not lake.exists(path):
             continue
         meta = pq.read_metadata(path, filesystem=lake.fs)
-        group: list[int] = []
-        rows = 0
+        groups: list[list[int]] = [[]]
+        sizes = [0]
         for g in range(meta.num_row_groups):
-            group.append(g)
-            rows += meta.row_group(g).num_rows
-            if rows >= run.batch_size:
-                shards.append(Shard(run, source, len([s for s in shards if s.source == source]), path, rows,
-                                    tuple(group), publish_raw=False))
-                group, rows = [], 0
-        if group or not any(s.source == source for s in shards):
-            shards.append(Shard(run, source, len([s for s in shards if s.source == source]), path, rows,
-                                tuple(group), publish_raw=False))
+            if sizes[-1] >= run.batch_size:
+                groups.append([])
+                sizes.append(0)
+            groups[-1].append(g)
+            sizes[-1] += meta.row_group(g).num_rows
+        shards += [Shard(run, source, i, path, n, tuple(g), publish_raw=False)
+                   for i, (g, n) in enumerate(zip(groups, sizes))]
     return shards
 
 
