@@ -2,7 +2,8 @@
 
 Where the lake and the sources file are, the Assets of the lake's tables, the pool that keeps
 publishers apart, and object-store credentials from an Airflow connection. Nothing here does
-I/O at import time: DAG files import it while they are parsed.
+I/O at import time but reading the extractor registry file: DAG files import it while they are
+parsed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 from pathlib import Path
 
 from airflow.sdk import Asset
+from newsflow import catalog
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -27,11 +29,12 @@ def sources_file() -> str:
 # One slot shared by news_ingest, news_reprocess and news_maintenance: two runs never rewrite
 # (read-modify-write) the same partitions at once. Created by `make airflow-db`.
 PUBLISH_POOL = os.environ.get("NEWSFLOW_PUBLISH_POOL", "newsflow_publish")
-# The lake's tables (newsflow.schemas.TABLES; a test keeps the two equal: DAG files may not
-# import newsflow while they are parsed). A replay rewrites all but the fetch-side tables.
-ALL_TABLES = ("articles", "fetch_log", "rejects", "raw_pages", "signatures", "lsh_bands", "runs",
-              "entities", "quotes", "dates", "numbers", "keywords", "term_df", "template_lines")
-REPLAY_TABLES = tuple(t for t in ALL_TABLES if t not in ("fetch_log", "raw_pages"))
+# The lake's tables: the core ones and those the registered extractors declare. newsflow.catalog
+# is the one light part of newsflow DAG files may load while parsed (it reads the extractor
+# registry file, include/extractors.yaml, and nothing else). A replay rewrites all but the
+# fetch-side tables.
+ALL_TABLES = catalog.all_tables()
+REPLAY_TABLES = catalog.replay_tables()
 
 
 def lake_assets(tables: tuple[str, ...] = ALL_TABLES) -> list[Asset]:

@@ -140,7 +140,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
-    from newsflow.schemas import data_dictionary
+    from newsflow.schemas import data_dictionary, with_table_views
+
+    if args.views:  # the table views of a views file, regenerated in place
+        Path(args.views).write_text(with_table_views(Path(args.views).read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"wrote {args.views}", file=sys.stderr)
+        if not args.out:
+            return 0
 
     text = data_dictionary() + "\n"
     if args.out:
@@ -261,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
 
     dd = sub.add_parser("dictionary", help="print the data dictionary generated from the table schemas")
     dd.add_argument("--out", help="write it to this file (docs/data-dictionary.md)")
+    dd.add_argument("--views", help="regenerate the table views of this DuckDB views file (include/sql/views.sql)")
     dd.set_defaults(func=cmd_dictionary)
 
     q = sub.add_parser("sql", help="run a DuckDB query over the lake's views (include/sql/views.sql)")

@@ -101,6 +101,8 @@ class Deduped:
     bands: dict[str, str]  # per source: lsh_bands rows to publish
     counts: dict[str, dict[str, int]]
     seconds: float = 0.0
+    df_window: str = ""  # (lang, term, df) summed over term_df of the df_days dates before the run's date
+    df_docs: dict[str, int] = field(default_factory=dict)  # sampled docs per lang in that window
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import date, timedelta
-from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -138,34 +137,54 @@ def template_counts(lake: Lake, source: str, day: str, days: int, pages: int) ->
     return Counter(dict(zip(agg.column("key").to_pylist(), agg.column("pages_sum").to_pylist()))), total
 
 
-@lru_cache(maxsize=2)
-def _df_window(uri: str, day: str, days: int) -> tuple[pa.Table, dict[str, int]]:
-    """term_df of the window before ``day`` summed per (lang, term), and sampled docs per lang."""
-    lake = Lake(uri)
-    t = lake.read_table("term_df", ["date", "source", "lang", "term", "df", "docs"], since=window_start(day, days),
-                        until=_day_before(day))
-    if not t.num_rows:
-        return pa.table({"lang": pa.array([], pa.string()), "term": pa.array([], pa.string()),
-                         "df": pa.array([], pa.int64())}), {}
-    docs = t.group_by(["date", "source", "lang"]).aggregate([("docs", "max")])
-    n_docs = Counter()
-    for lang, n in zip(docs.column("lang").to_pylist(), docs.column("docs_max").to_pylist()):
-        n_docs[lang] += n
-    agg = t.group_by(["lang", "term"]).aggregate([("df", "sum")]).rename_columns({"df_sum": "df"})
-    log.info("keyword document frequencies: %d terms over %s dates before %s", agg.num_rows, days, day)
-    return agg, dict(n_docs)
+def df_window(lake: Lake, day: str, days: int, out: str) -> dict[str, int]:
+    """Sum ``term_df`` of the ``days`` dates before ``day`` per (lang, term) into the file ``out``
+    (sorted by lang and term), once per night; return the sampled docs per lang.
+
+    DuckDB streams the window's files (projected to four columns) through a hash aggregate held
+    under a memory limit (spilling to disk past it), and the result is written batch by batch:
+    neither the raw rows nor the aggregate is ever a Python object. Extract tasks then read only
+    their own terms from ``out`` (``document_frequencies``)."""
+    import tempfile
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    data = lake.dataset("term_df", since=window_start(day, days), until=_day_before(day))
+    lake.fs.create_dir(out.rsplit("/", 1)[0], recursive=True)
+    with tempfile.TemporaryDirectory(prefix="newsflow-df-") as spill:
+        con = duckdb.connect(config={"memory_limit": "768MB", "threads": 2, "temp_directory": spill})
+        try:
+            con.register("t", data)
+            n_docs = dict(con.execute(
+                "SELECT lang, CAST(sum(d) AS BIGINT) FROM (SELECT date, source, lang, max(docs) AS d FROM t "
+                "GROUP BY ALL) GROUP BY lang").fetchall())
+            reader = con.sql("SELECT lang, term, CAST(sum(df) AS INTEGER) AS df FROM t GROUP BY lang, term "
+                                 "ORDER BY lang, term").to_arrow_reader(65_536)
+            schema = pa.schema([("lang", pa.string()), ("term", pa.string()), ("df", pa.int32())])
+            terms = 0
+            with pq.ParquetWriter(out + ".tmp", schema, filesystem=lake.fs, compression="zstd") as w:
+                for batch in reader:
+                    w.write_table(pa.Table.from_batches([batch]).cast(schema), row_group_size=65_536)
+                    terms += batch.num_rows
+        finally:
+            con.close()
+    lake.fs.move(out + ".tmp", out)
+    log.info("keyword document frequencies: %d terms over the %d days before %s (%s docs)", terms, days, day, n_docs)
+    return {k: int(v) for k, v in n_docs.items()}
 
 
-def document_frequencies(lake: Lake, day: str, days: int, terms: dict[str, set[str]]
+def document_frequencies(lake: Lake, window: str, n_docs: dict[str, int], terms: dict[str, set[str]]
                          ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
-    """Per language: term -> document frequency for the given ``terms`` only, and docs counted."""
-    agg, n_docs = _df_window(lake.uri, day, days)
-    out: dict[str, dict[str, int]] = {}
+    """Per language: term -> document frequency for the given ``terms`` only (read from the
+    night's ``df_window`` file), and the docs counted."""
+    out: dict[str, dict[str, int]] = {lang: {} for lang in terms}
+    if not window or not any(terms.values()):
+        return out, dict(n_docs)
     for lang, wanted in terms.items():
-        if not wanted or not agg.num_rows:
-            out[lang] = {}
+        if not wanted:
             continue
-        sub = agg.filter(pc.and_(pc.equal(agg.column("lang"), lang),
-                                 pc.is_in(agg.column("term"), value_set=pa.array(sorted(wanted), pa.string()))))
+        sub = lake.read_file(window, ["term", "df"], filter=(ds.field("lang") == lang)
+                             & ds.field("term").isin(pa.array(sorted(wanted), pa.string())))
         out[lang] = dict(zip(sub.column("term").to_pylist(), sub.column("df").to_pylist()))
-    return out, n_docs
+    return out, dict(n_docs)

@@ -38,10 +38,10 @@ from newsflow.contracts import (Cleaned, Deduped, Extracted, Fetched, FetchJob, 
 from newsflow.lake import Lake, dumps, staged_schema
 from newsflow.models import Article, FetchLog, RawPage, Rejected
 from newsflow.parse import EXTRACTOR_VERSION, MIN_BODY_CHARS, parse
+from newsflow.schemas import FACT_TABLES
 
 log = logging.getLogger(__name__)
 ADHOC = "adhoc"  # the source of manual URLs whose host no configured source covers
-FACT_TABLES = ("entities", "quotes", "dates", "numbers", "keywords")
 REJECT_SCHEMA = staged_schema("rejects")
 
 
@@ -346,7 +346,7 @@ def dedupe(cleaned: list[dict[str, Any] | Cleaned]) -> dict[str, Any]:
     import numpy as np
 
     from newsflow.dedupe import Fingerprint, Item, band_rows, cluster
-    from newsflow.history import LakeHistory
+    from newsflow.history import LakeHistory, df_window
 
     results = [from_dict(Cleaned, c) for c in cleaned]
     if not results:
@@ -385,10 +385,12 @@ def dedupe(cleaned: list[dict[str, Any] | Cleaned]) -> dict[str, Any]:
                                         staged_schema("lsh_bands"))
         counts[source] = {"articles": len(members),
                           "duplicates": sum(1 for r in members if not clusters[r["article_id"]][1])}
+    window = lake.staging(run.run_id, "dedupe", "df_window.parquet")
+    df_docs = df_window(lake, run.date, p.df_days, window)  # once per night, not once per extract task
     seconds = round(time.monotonic() - started, 3)
     log.info("deduped %d articles in %.1fs: %d duplicates; history lookups %s", len(items), seconds,
              sum(c["duplicates"] for c in counts.values()), hist.stats)
-    return to_dict(Deduped(run, clusters_path, signatures, bands, counts, seconds))
+    return to_dict(Deduped(run, clusters_path, signatures, bands, counts, seconds, window, df_docs))
 
 
 # -- per shard: extract ------------------------------------------------------------------------
@@ -406,7 +408,6 @@ def extract_shard(cleaned: dict[str, Any] | Cleaned, deduped: dict[str, Any] | D
     cleaned, deduped = from_dict(Cleaned, cleaned), from_dict(Deduped, deduped)
     shard, started = cleaned.shard, time.monotonic()
     run, lake = shard.run, Lake(shard.run.lake)
-    p = load_sources(run.sources_file).processing
     articles = [article_from_row(r) for r in lake.read_rows(cleaned.articles)]
     ids = pa.array(sorted({a.article_id for a in articles}), pa.string())
     info = {r["article_id"]: r for r in lake.read_file(deduped.clusters, filter=ds.field("article_id").isin(ids))
@@ -414,8 +415,8 @@ def extract_shard(cleaned: dict[str, Any] | Cleaned, deduped: dict[str, Any] | D
     articles = [replace(a, dup_cluster_id=info[a.article_id]["dup_cluster_id"],
                         is_canonical=info[a.article_id]["is_canonical"]) for a in articles]
     sample = {k for k, r in info.items() if r["df_sample"]}
-    final, facts, term_rows, rejects = extract(articles, partial(document_frequencies, lake, run.date, p.df_days),
-                                               sample)
+    final, facts, term_rows, rejects = extract(articles, partial(document_frequencies, lake, deduped.df_window,
+                                                                 deduped.df_docs), sample, deduped.df_window)
     base = f"{shard.index:05d}"
     path = lambda t: lake.staging(run.run_id, "extract", shard.source, f"{base}.{t}.parquet")  # noqa: E731
     tables = {"articles": lake.write_rows(path("articles"), [publishable_row(a) for a in final],

@@ -21,7 +21,10 @@ def connect(lake: str, views: Path = VIEWS_SQL) -> duckdb.DuckDBPyConnection:
     root = lake.rstrip("/")
     if root.startswith("s3://"):
         con.execute("INSTALL httpfs; LOAD httpfs;")
-    text = views.read_text(encoding="utf-8").replace("{lake}", root)
+    from newsflow.schemas import table_views_sql
+
+    # every table of the lake (the extractors' own included) gets its view, then the file's views
+    text = (table_views_sql() + "\n" + views.read_text(encoding="utf-8")).replace("{lake}", root)
     text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     for body in (s.strip() for s in text.split(";")):
         if not body:
@@ -69,8 +72,9 @@ def summary(lake: str, day: str | None = None) -> str:
             for src, stage, reason, cnt in con.execute(
                 f"SELECT source, stage, reason, count(*) FROM {rel} {where} GROUP BY ALL ORDER BY ALL").fetchall():
                 out.append(f"  {src:<12} {stage}/{reason}: {cnt}")
-    facts = [t for t in ("entities", "quotes", "dates", "numbers", "keywords")
-             if list(Path(lake, t).glob("*/*/*.parquet"))]
+    from newsflow.schemas import FACT_TABLES
+
+    facts = [t for t in FACT_TABLES if list(Path(lake, t).glob("*/*/*.parquet"))]
     if facts:
         counts = []
         for t in facts:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from newsflow.catalog import CORE_TABLES
+
 SCHEMA_VERSION = 3  # 3: one file per data date, lsh_bands, term_df, template_lines (2: month files; 1: date partitions)
 PARTITION_KEYS = ("month", "source")  # the layout of every table but raw_pages
 DAILY = {"raw_pages"}  # tables partitioned date=YYYY-MM-DD/source=NAME
@@ -129,43 +131,6 @@ SPEC: dict[str, tuple[str, list[Col]]] = {
         Col("reason", pa.string(), "Short reason (http_404, not_article, mojibake, empty_after_clean...)."),
         Col("detail", pa.string(), "What exactly went wrong."),
         RUN_ID, VERSION]),
-    "entities": ("One row per entity per article: people (with role), organisations, countries, places.", [
-        ARTICLE_ID, IDX,
-        Col("type", pa.string(), "PERSON, ORG, COUNTRY or LOCATION.", False),
-        Col("canonical", pa.string(), "Normalised full name (산업부 -> 산업통상자원부).", False),
-        Col("text", pa.string(), "First full mention as written."),
-        Col("role", pa.string(), "PERSON only: the title the text gives, organisation in full."),
-        Col("aliases", _STR_LIST, "Other surface forms in the article (short names, surname + title)."),
-        START, END,
-        Col("mentions", _I32, "Number of mentions in the article."),
-        EXTRACTORS, RUN_ID, VERSION]),
-    "quotes": ("One row per direct quote, with its speaker.", [
-        ARTICLE_ID, IDX,
-        Col("speaker", pa.string(), "Canonical name of the speaking person or organisation; null for unnamed sources."),
-        Col("speaker_type", pa.string(), "PERSON or ORG."),
-        Col("text", pa.string(), "The quoted words (between the marks).", False),
-        START, END,
-        Col("attribution", pa.string(), "How the speaker was found (before, after, pronoun, continued...)."),
-        EXTRACTORS, RUN_ID, VERSION]),
-    "dates": ("One row per date expression, resolved against the publication date.", [
-        ARTICLE_ID, IDX,
-        Col("text", pa.string(), "The expression as written (26일(현지시간), 지난해 8월).", False),
-        Col("normalized", pa.string(), "YYYY-MM-DD, YYYY-MM, YYYY, YYYY-Qn or YYYY-Hn.", False),
-        Col("granularity", pa.string(), "day, month, quarter, half or year."),
-        START, END, EXTRACTORS, RUN_ID, VERSION]),
-    "numbers": ("One row per amount: money, percentages, percentage points, counts.", [
-        ARTICLE_ID, IDX,
-        Col("text", pa.string(), "Number and unit as written (2조3000억원).", False),
-        Col("value", pa.float64(), "Value in whole units (2.3e12).", False),
-        Col("unit", pa.string(), "ISO currency code, %, %p, or the counted noun.", False),
-        Col("kind", pa.string(), "money, percent, pp or count."),
-        START, END, EXTRACTORS, RUN_ID, VERSION]),
-    "keywords": ("The 10 most characteristic terms of each article, best first.", [
-        ARTICLE_ID,
-        Col("idx", _I32, "Rank (0 = best).", False),
-        Col("term", pa.string(), "The term as written in the article.", False),
-        Col("score", pa.float64(), "tf x idf x position score."),
-        EXTRACTORS, RUN_ID, VERSION]),
     "term_df": ("Document frequencies of candidate terms per data date: what keyword weighting reads (the last "
                 "`history.df_days` dates, never raw term rows). Counted over a sample of each source's articles "
                 "(the `history.df_sample` smallest article ids per source and date).", [
@@ -207,8 +172,30 @@ def columns(table: str) -> list[Col]:
     return cols if table in DAILY else [DATE, *cols]
 
 
+_ARROW = {"string": pa.string(), "int32": _I32, "int64": pa.int64(), "float32": pa.float32(),
+          "float64": pa.float64(), "bool": pa.bool_(), "date": pa.date32(), "list<string>": _STR_LIST}
+
+
+def _fact_specs() -> dict[str, tuple[str, list[Col]]]:
+    """The tables the registry's extractors declare (``newsflow.extract.base.Table``), with the
+    columns every fact row carries."""
+    from newsflow.extract.registry import declared_tables
+
+    out = {}
+    for name, t in declared_tables().items():
+        idx = next((c for c in t.columns if c.name == "idx"), IDX)
+        own = [Col(c.name, _ARROW[c.type], c.doc, c.nullable) for c in t.columns]
+        out[name] = (t.doc, [ARTICLE_ID, idx, *own, EXTRACTORS, RUN_ID, VERSION])
+    return out
+
+
+assert set(SPEC) == set(CORE_TABLES), "newsflow.catalog.CORE_TABLES and SPEC list different tables"
+# The extractors' own tables, as the registry file (include/extractors.yaml, or NEWSFLOW_EXTRACTORS)
+# declares them when this module is first imported.
+_FACTS = _fact_specs()
+FACT_TABLES: tuple[str, ...] = tuple(_FACTS)
+SPEC.update(_FACTS)
 TABLES: dict[str, pa.Schema] = {name: _schema(columns(name)) for name in SPEC}
-FACT_TABLES = ("entities", "quotes", "dates", "numbers", "keywords")
 
 # The columns that identify a row inside one partition: a rerun replaces rows with the same key.
 KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("date", "url"),
@@ -235,10 +222,33 @@ def _type_name(t: pa.DataType) -> str:
             "int16": "int16", "binary": "binary (bytes)"}.get(str(t), str(t))
 
 
+VIEWS_BEGIN = "-- Tables (generated from the schemas by `python -m newsflow dictionary --views include/sql/views.sql`)"
+VIEWS_END = "-- End of generated tables"
+
+
+def table_views_sql() -> str:
+    """One DuckDB view per lake table, ``{lake}`` standing for the lake root (views.sql's generated block)."""
+    out = []
+    for name in TABLES:
+        keys = ", ".join(f"'{k}': {'DATE' if k == 'date' else 'VARCHAR'}" for k in partition_keys(name))
+        out.append(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{{lake}}/{name}/*/*/*.parquet', "
+                   f"hive_partitioning = true, union_by_name = true, hive_types = {{{keys}}});")
+    return "\n".join([VIEWS_BEGIN, *out, VIEWS_END])
+
+
+def with_table_views(views_sql: str) -> str:
+    """``views_sql`` with its generated block replaced by ``table_views_sql()``."""
+    a, b = views_sql.find(VIEWS_BEGIN), views_sql.find(VIEWS_END)
+    if a < 0 or b < a:
+        raise ValueError(f"the views file has no generated block ({VIEWS_BEGIN!r} ... {VIEWS_END!r})")
+    return views_sql[:a] + table_views_sql() + views_sql[b + len(VIEWS_END):]
+
+
 def data_dictionary() -> str:
     """docs/data-dictionary.md, generated from SPEC."""
     out = ["# Data dictionary", "",
-           "Generated from `include/newsflow/schemas.py` by `python -m newsflow dictionary`; do not edit by hand",
+           "Generated by `python -m newsflow dictionary` from `include/newsflow/schemas.py` (the core tables) and",
+           "the tables the extractors of `include/extractors.yaml` declare (their `tables`); do not edit by hand",
            "(a test fails when this file and the schemas drift apart).", "",
            f"Schema version {SCHEMA_VERSION}. Tables live under `<lake>/<table>/month=YYYY-MM/source=NAME/part-YYYY-MM-DD.parquet`",
            "(`raw_pages`: `date=YYYY-MM-DD/source=NAME/`); the partition keys are in the directory names only.",

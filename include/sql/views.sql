@@ -6,18 +6,22 @@
 -- unioned by column name (a column added later reads as NULL in older files).
 -- A view whose table has no files yet is skipped by `newsflow sql`.
 
+-- Tables (generated from the schemas by `python -m newsflow dictionary --views include/sql/views.sql`)
 CREATE OR REPLACE VIEW articles AS SELECT * FROM read_parquet('{lake}/articles/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW fetch_log AS SELECT * FROM read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW runs AS SELECT * FROM read_parquet('{lake}/runs/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW signatures AS SELECT * FROM read_parquet('{lake}/signatures/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW raw_pages AS SELECT * FROM read_parquet('{lake}/raw_pages/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
+CREATE OR REPLACE VIEW rejects AS SELECT * FROM read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW term_df AS SELECT * FROM read_parquet('{lake}/term_df/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW template_lines AS SELECT * FROM read_parquet('{lake}/template_lines/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+CREATE OR REPLACE VIEW lsh_bands AS SELECT * FROM read_parquet('{lake}/lsh_bands/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
 CREATE OR REPLACE VIEW entities AS SELECT * FROM read_parquet('{lake}/entities/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
 CREATE OR REPLACE VIEW quotes AS SELECT * FROM read_parquet('{lake}/quotes/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
 CREATE OR REPLACE VIEW dates AS SELECT * FROM read_parquet('{lake}/dates/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
 CREATE OR REPLACE VIEW numbers AS SELECT * FROM read_parquet('{lake}/numbers/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
 CREATE OR REPLACE VIEW keywords AS SELECT * FROM read_parquet('{lake}/keywords/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
-CREATE OR REPLACE VIEW terms AS SELECT * FROM read_parquet('{lake}/terms/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
-CREATE OR REPLACE VIEW raw_pages AS SELECT * FROM read_parquet('{lake}/raw_pages/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'date': DATE, 'source': VARCHAR});
-CREATE OR REPLACE VIEW fetch_log AS SELECT * FROM read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
-CREATE OR REPLACE VIEW rejects AS SELECT * FROM read_parquet('{lake}/rejects/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
-CREATE OR REPLACE VIEW runs AS SELECT * FROM read_parquet('{lake}/runs/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
-CREATE OR REPLACE VIEW signatures AS SELECT * FROM read_parquet('{lake}/signatures/*/*/*.parquet', hive_partitioning = true, union_by_name = true, hive_types = {'month': VARCHAR, 'source': VARCHAR});
+-- End of generated tables
 
 -- Ready queries -------------------------------------------------------------------------------
 

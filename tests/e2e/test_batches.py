@@ -112,3 +112,82 @@ def test_an_extractor_that_raises_costs_one_article(tmp_path, site, monkeypatch)
     assert len(boom) == 1 and boom[0]["reason"] == "extractor_error"
     assert boom[0]["detail"].startswith("boom: ValueError: cannot handle this one")
     assert os.environ["NEWSFLOW_EXTRACTORS"] == str(registry)
+
+
+def test_a_new_extractor_declares_its_table_and_its_rows_reach_the_lake(tmp_path, site, monkeypatch):
+    """One module and one registry line: the table gets a schema, is published, validated, has a
+    DuckDB view, a data-dictionary entry and an Airflow Asset. Runs in fresh processes, since the
+    schemas are built from the registry when newsflow.schemas is imported."""
+    import json
+    import subprocess
+    import sys
+
+    from newsflow.catalog import all_tables
+
+    (tmp_path / "headline_extractor.py").write_text(textwrap.dedent('''
+        from newsflow.extract.base import Column, Table
+
+        class Headline:
+            name = "headline"
+            version = "1"
+            tables = (Table("headline_stats", "Length and first word of each headline.", (
+                Column("chars", "int32", "Characters in the title.", False),
+                Column("first_word", "string", "The title's first word."))),)
+
+            def run(self, doc, found):
+                return [{"chars": len(doc.title), "first_word": (doc.title.split() or [None])[0]}]
+    '''))
+    default = (Path(default_sources_file()).parent / "extractors.yaml").read_text(encoding="utf-8")
+    registry = tmp_path / "extractors.yaml"
+    registry.write_text(default + "  headline: headline_extractor:Headline\n", encoding="utf-8")
+    env = {**os.environ, "NEWSFLOW_EXTRACTORS": str(registry), "NEWSFLOW_SAMPLE_BASE": site,
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    lake = tmp_path / "lake"
+    cli = [sys.executable, "-m", "newsflow"]
+    done = subprocess.run([*cli, "run", "--sources", sources_with(tmp_path, "{workers: 2}"), "--lake", str(lake),
+                           "--date", "2024-06-27"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    import pyarrow.dataset as ds
+
+    rows = ds.dataset(str(lake / "headline_stats"), format="parquet").to_table(
+        columns=["article_id", "idx", "chars", "first_word", "extractors"])  # this process has the default schemas
+    articles = Lake(str(lake)).read_table("articles", ["article_id", "title"]).to_pylist()
+    assert rows.num_rows == len(articles) == 19
+    titles = {a["article_id"]: a["title"] for a in articles}
+    for r in rows.to_pylist():
+        assert r["chars"] == len(titles[r["article_id"]]) and r["idx"] == 0 and "headline=1" in r["extractors"]
+    sql = subprocess.run([*cli, "sql", "--lake", str(lake), "--format", "json",
+                          "SELECT count(*) AS n, min(chars) > 0 AS ok FROM headline_stats"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert sql.returncode == 0, sql.stderr[-2000:]
+    assert json.loads(sql.stdout) in ({"n": 19, "ok": True}, [{"n": 19, "ok": True}])
+    dictionary = subprocess.run([*cli, "dictionary"], env=env, capture_output=True, text=True, timeout=120).stdout
+    assert "## `headline_stats`" in dictionary and "| `first_word` | string | yes |" in dictionary
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert "headline_stats" in all_tables(str(registry))  # what the plugin turns into Assets
+
+
+def test_an_extractor_declaring_a_bad_table_is_refused_with_a_clear_message(tmp_path, monkeypatch):
+    from newsflow.config import ConfigError
+    from newsflow.extract.registry import declared_tables
+
+    cases = {"clash": ('Table("articles", "d", (Column("x", "string", "x"),))', "already a lake table"),
+             "badtype": ('Table("bad_rows", "d", (Column("x", "text", "x"),))', "has type 'text'"),
+             "reserved": ('Table("bad_rows", "d", (Column("article_id", "string", "x"),))', "reserved or repeated")}
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name, (table, message) in cases.items():
+        (tmp_path / f"bad_{name}.py").write_text(textwrap.dedent(f'''
+            from newsflow.extract.base import Column, Table
+
+            class Bad:
+                name = "bad"
+                version = "1"
+                tables = ({table},)
+
+                def run(self, doc, found):
+                    return []
+        '''))
+        registry = tmp_path / f"{name}.yaml"
+        registry.write_text(f"extractors:\n  bad: bad_{name}:Bad\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            declared_tables(str(registry))

@@ -361,3 +361,33 @@ def test_departments_that_look_like_names_stay_in_the_role():
     e = ents("박성훈 한국은행 조사국 물가동향팀장은 설명했다. 김태성 한빛조선지회장도 왔다.")
     assert e[("PERSON", "박성훈")]["role"] == "한국은행 조사국 물가동향팀장"
     assert ("PERSON", "김태성") in e and ("PERSON", "조사국") not in e
+
+
+def test_exact_copies_are_analysed_once_and_give_the_same_rows(monkeypatch):
+    from datetime import UTC, datetime
+
+    import newsflow.extract.registry as registry
+    from newsflow import facts
+    from newsflow.models import Article
+
+    calls = []
+    real = registry.analyze
+    monkeypatch.setattr(registry, "analyze", lambda doc, ex=None: calls.append(doc.title) or real(doc, ex))
+    monkeypatch.setattr(facts, "_SEEN", facts.OrderedDict())
+    body = ("산업통상자원부는 26일 반도체 수출이 지난해보다 12.5% 늘었다고 밝혔다.",
+            "안덕근 산업부 장관은 \"수출 회복세가 뚜렷하다\"고 말했다.")
+    make = lambda i, title="반도체 수출 12.5% 증가": Article(  # noqa: E731
+        f"id{i}", f"https://a{i}.example/x", f"https://a{i}.example/x", f"s{i % 2}", title, body,
+        None, datetime(2024, 6, 27, tzinfo=UTC), lang="ko", published_date=date(2024, 6, 27))
+    no_df = lambda wanted: ({}, {})  # noqa: E731
+    out, tables, _, rejects = facts.extract([make(1), make(2), make(3, "다른 제목")], no_df, set(), "night-1")
+    assert calls == ["반도체 수출 12.5% 증가", "다른 제목"] and not rejects  # the copy reused the first analysis
+    strip = lambda rows, i: [{k: v for k, v in r.items() if k not in ("article_id", "source")}  # noqa: E731
+                             for r in rows if r["article_id"] == f"id{i}"]
+    for table, rows in tables.items():
+        assert strip(rows, 1) == strip(rows, 2), table
+        assert {r["article_id"] for r in rows} >= {"id1", "id2"}, table
+    assert out[0].keywords == out[1].keywords and out[0].keywords
+    facts.extract([make(4)], no_df, set(), "night-1")  # a later shard of the same night: reused across calls
+    facts.extract([make(5)], no_df, set(), "night-2")  # another night's document frequencies: analysed again
+    assert len(calls) == 3

@@ -14,6 +14,15 @@ def test_data_dictionary_is_generated_from_the_schemas():
     assert doc == data_dictionary() + "\n", "run: python -m newsflow dictionary --out docs/data-dictionary.md"
 
 
+def test_views_file_defines_every_table_of_the_schemas():
+    from newsflow.schemas import with_table_views
+
+    text = (ROOT / "include" / "sql" / "views.sql").read_text(encoding="utf-8")
+    assert text == with_table_views(text), "run: python -m newsflow dictionary --views include/sql/views.sql"
+    for name in TABLES:
+        assert f"CREATE OR REPLACE VIEW {name} AS" in text
+
+
 def test_every_table_and_column_is_described_and_keys_are_not_nullable():
     required = {"articles", "entities", "quotes", "dates", "numbers", "keywords", "raw_pages", "fetch_log",
                 "rejects", "runs"}

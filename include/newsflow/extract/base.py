@@ -1,11 +1,19 @@
 """The one small interface every extractor implements.
 
-An extractor is a class with a ``name`` (the lake table it fills and the key in the
-``analyze`` JSON), a ``version`` and ``run(doc, found)``, which returns a list of
-plain dicts: the gold schema's fields (``text``, ``normalized``, ``value``...) plus
-``start``/``end`` character offsets into ``doc.body`` where that makes sense.
-``found`` holds the results of the extractors that ran before it (quotes read
-``found["entities"]``), in the order of ``include/extractors.yaml``.
+An extractor is a class with a ``name`` (the key in the ``analyze`` JSON), a ``version``
+and ``run(doc, found)``, which returns a list of plain dicts: the gold schema's fields
+(``text``, ``normalized``, ``value``...) plus ``start``/``end`` character offsets into
+``doc.body`` where that makes sense. ``found`` holds the results of the extractors that ran
+before it (quotes read ``found["entities"]``), in the order of ``include/extractors.yaml``.
+
+What reaches the lake is declared by the extractor itself: ``tables`` lists its lake tables
+(:class:`Table`: name, description, columns with a type and a description). The registry
+turns these into the tables' schemas, publish keys, Airflow Assets, DuckDB views and data
+dictionary entries, so a new extractor's rows reach the lake with no other edit. Every row
+of such a table also carries ``date``, ``article_id``, ``idx`` (the row's order within the
+article), ``extractors``, ``run_id`` and ``schema_version``. By default the ``i``-th dict
+``run`` returns becomes row ``idx = i`` of the first table, its columns taken by name; an
+extractor that needs another mapping defines ``table_rows(rows) -> {table: [row, ...]}``.
 
 Extractors are pure: no network, no Airflow, no lake writes. Anything slow to build
 (a tokenizer, a gazetteer automaton) is built once per process and cached.
@@ -46,8 +54,48 @@ class Doc:
 class Extractor(Protocol):
     name: ClassVar[str]
     version: ClassVar[str]
+    tables: ClassVar[tuple["Table", ...]]  # may be absent: the extractor writes no table of its own
 
     def run(self, doc: Doc, found: dict[str, list[Row]]) -> list[Row]: ...
+
+
+# Column types an extractor may declare (the lake's Arrow types are derived from these names).
+COLUMN_TYPES = ("string", "int32", "int64", "float32", "float64", "bool", "date", "list<string>")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an extractor's table: ``type`` is one of ``COLUMN_TYPES``."""
+
+    name: str
+    type: str
+    doc: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """A lake table an extractor fills: one row per fact, keyed by (article_id, idx)."""
+
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+
+
+START = Column("start", "int32", "Character offset where `text` starts in `articles.body`.")
+END = Column("end", "int32", "Character offset just after `text` in `articles.body`.")
+
+
+def table_rows(extractor: Any, rows: list[Row]) -> dict[str, list[Row]]:
+    """The extractor's lake rows per table (without the columns every fact row carries but ``idx``)."""
+    custom = getattr(extractor, "table_rows", None)
+    if custom is not None:
+        return custom(rows)
+    tables = getattr(extractor, "tables", ())
+    if not tables:
+        return {}
+    cols = [c.name for c in tables[0].columns]
+    return {tables[0].name: [{"idx": i, **{c: r.get(c) for c in cols}} for i, r in enumerate(rows)]}
 
 
 # Sentence ends: . ! ? 。 ！ ？ followed by space/newline/end, but not inside quotes

@@ -25,6 +25,8 @@ import re
 from datetime import date, timedelta
 from typing import Callable
 
+from newsflow.extract.base import END, START, Column, Table
+
 Value = tuple[str, int, int, int]  # (kind D|M|Q|H|Y|X, year, month/quarter/half, day)
 _NOTHING = ("", 0, 0, 0)  # consumed, but not a date we can write down
 
@@ -711,9 +713,28 @@ def extract_dates(text: str, lang: str, published: date | None) -> list[dict]:
     return out
 
 
+def granularity(normalized: str) -> str:
+    """day, month, quarter, half or year, from a normalised value."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", normalized):
+        return "day"
+    if re.fullmatch(r"\d{4}-\d{2}", normalized):
+        return "month"
+    return {"Q": "quarter", "H": "half"}.get(normalized[5:6], "year")
+
+
 class DateExtractor:
     name = "dates"
     version = "1"
+    tables = (Table("dates", "One row per date expression, resolved against the publication date.", (
+        Column("text", "string", "The expression as written (26일(현지시간), 지난해 8월).", False),
+        Column("normalized", "string", "YYYY-MM-DD, YYYY-MM, YYYY, YYYY-Qn or YYYY-Hn.", False),
+        Column("granularity", "string", "day, month, quarter, half or year."),
+        START, END)),)
+
+    def table_rows(self, rows: list[dict]) -> dict[str, list[dict]]:
+        return {"dates": [{"idx": i, "text": d["text"], "normalized": d["normalized"],
+                           "granularity": granularity(d["normalized"]), "start": d["start"], "end": d["end"]}
+                          for i, d in enumerate(rows)]}
 
     def run(self, doc, found):  # doc: newsflow.extract.base.Doc
         return extract_dates(doc.body, doc.lang, doc.published)

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newsflow.extract.base import Doc, Row
+from newsflow.extract.base import END, START, Column, Doc, Row, Table
 from newsflow.extract.gazetteer import Gazetteer, load
 
 HANGUL = r"가-힣"
@@ -755,6 +755,19 @@ def to_rows(entities: list[Entity]) -> list[Row]:
 class EntityExtractor:
     name = "entities"
     version = "1"
+    tables = (Table("entities", "One row per entity per article: people (with role), organisations, countries, places.", (
+        Column("type", "string", "PERSON, ORG, COUNTRY or LOCATION.", False),
+        Column("canonical", "string", "Normalised full name (산업부 -> 산업통상자원부).", False),
+        Column("text", "string", "First full mention as written."),
+        Column("role", "string", "PERSON only: the title the text gives, organisation in full."),
+        Column("aliases", "list<string>", "Other surface forms in the article (short names, surname + title)."),
+        START, END,
+        Column("mentions", "int32", "Number of mentions in the article."))),)
+
+    def table_rows(self, rows: list[dict]) -> dict[str, list[dict]]:
+        return {"entities": [{"idx": i, "type": e["type"], "canonical": e["canonical"], "text": e["text"],
+                              "role": e.get("role"), "aliases": e.get("aliases", []), "start": e["start"],
+                              "end": e["end"], "mentions": len(e.get("mentions", []))} for i, e in enumerate(rows)]}
 
     def run(self, doc: Doc, found: dict[str, list[Row]]) -> list[Row]:
         return to_rows(find_entities(doc.body, doc.lang))

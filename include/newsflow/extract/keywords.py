@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from newsflow.extract.base import Doc, Row
+from newsflow.extract.base import Column, Doc, Row, Table
 from newsflow.extract.gazetteer import DEFAULT_DIR, load
 
 NOUN_TAGS = {"NNG", "NNP", "SL", "SH", "XSN", "XPN", "NR"}
@@ -298,6 +298,13 @@ def candidate_terms(doc: Doc, entities: list[Row]) -> set[str]:
 class KeywordExtractor:
     name = "keywords"
     version = "1"
+    tables = (Table("keywords", "The 10 most characteristic terms of each article, best first (`idx` is the rank, "
+                    "0 = best).", (
+        Column("term", "string", "The term as written in the article.", False),
+        Column("score", "float64", "tf x idf x position score."))),)
+
+    def table_rows(self, rows: list[dict]) -> dict[str, list[dict]]:
+        return {"keywords": [{"idx": i, "term": k["text"], "score": k.get("score")} for i, k in enumerate(rows)]}
 
     def run(self, doc: Doc, found: dict[str, list[Row]]) -> list[Row]:
         return extract_keywords(doc, found.get("entities", []))

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from newsflow.extract.base import END, START, Column, Table
+
 Row = dict[str, Any]
 
 # Full-width digits and signs -> ASCII, one character for one so offsets survive.
@@ -419,6 +421,16 @@ def extract_numbers(text: str, lang: str) -> list[Row]:
 class NumberExtractor:
     name = "numbers"
     version = "1"
+    tables = (Table("numbers", "One row per amount: money, percentages, percentage points, counts.", (
+        Column("text", "string", "Number and unit as written (2조3000억원).", False),
+        Column("value", "float64", "Value in whole units (2.3e12).", False),
+        Column("unit", "string", "ISO currency code, %, %p, or the counted noun.", False),
+        Column("kind", "string", "money, percent, pp or count."),
+        START, END)),)
+
+    def table_rows(self, rows: list[dict]) -> dict[str, list[dict]]:
+        return {"numbers": [{"idx": i, "text": n["text"], "value": float(n["value"]), "unit": n["unit"],
+                             "kind": n.get("kind"), "start": n["start"], "end": n["end"]} for i, n in enumerate(rows)]}
 
     def run(self, doc, found):  # doc: newsflow.extract.base.Doc
         return extract_numbers(doc.body, doc.lang)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from newsflow.extract.base import Doc, Row
+from newsflow.extract.base import END, START, Column, Doc, Row, Table
 
 PAIRS = {"“": "”", "「": "」", "『": "』", "\"": "\""}
 SPEECH_KO = re.compile(r"^(?:이?라며|이?라고|고|며|면서|이?라는|이?란|이?라)\b|^(?:이?라며|이?라고|고\s|며\s|면서)")
@@ -244,6 +244,12 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
 class QuoteExtractor:
     name = "quotes"
     version = "1"
+    tables = (Table("quotes", "One row per direct quote, with its speaker.", (
+        Column("speaker", "string", "Canonical name of the speaking person or organisation; null for unnamed sources."),
+        Column("speaker_type", "string", "PERSON or ORG."),
+        Column("text", "string", "The quoted words (between the marks).", False),
+        START, END,
+        Column("attribution", "string", "How the speaker was found (before, after, pronoun, continued...)."))),)
 
     def run(self, doc: Doc, found: dict[str, list[Row]]) -> list[Row]:
         return extract_quotes(doc, found.get("entities", []))

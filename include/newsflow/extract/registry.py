@@ -17,8 +17,12 @@ from typing import Any
 
 import yaml
 
+from newsflow.catalog import CORE_TABLES
 from newsflow.config import ConfigError
-from newsflow.extract.base import Doc, Extractor, Row
+from newsflow.extract.base import COLUMN_TYPES, Doc, Extractor, Row, Table
+
+# Columns every fact row carries besides its extractor's own (an extractor may not declare these).
+FACT_BASE_COLUMNS = ("date", "article_id", "idx", "extractors", "run_id", "schema_version", "month", "source")
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "extractors.yaml"
 
@@ -53,6 +57,35 @@ def load_registry(path: str | None = None) -> tuple[Extractor, ...]:
             raise ConfigError(f"{file}: {target} must have name = {name!r} and a run(doc, found) method")
         out.append(inst)
     return tuple(out)
+
+
+def declared_tables(path: str | None = None) -> dict[str, Table]:
+    """Every lake table the registry's extractors declare (``tables``), by name, in registry order.
+    Raises ConfigError for a declaration the lake cannot hold."""
+    file = str(Path(path) if path else registry_file())
+    out: dict[str, Table] = {}
+    for ex in load_registry(file):
+        for t in getattr(ex, "tables", ()) or ():
+            where = f"{file}: extractor {ex.name!r} declares table {getattr(t, 'name', t)!r}"
+            if not isinstance(t, Table):
+                raise ConfigError(f"{where}: expected a newsflow.extract.base.Table")
+            if not t.name.isidentifier() or t.name != t.name.lower():
+                raise ConfigError(f"{where}: table names are lower-case identifiers")
+            if t.name in CORE_TABLES or t.name in out:
+                raise ConfigError(f"{where}: that name is already a lake table; choose another")
+            if not t.columns:
+                raise ConfigError(f"{where}: a table needs at least one column")
+            seen: set[str] = set()
+            for c in t.columns:
+                if c.name in FACT_BASE_COLUMNS or c.name in seen:
+                    raise ConfigError(f"{where}: column {c.name!r} is reserved or repeated "
+                                      f"(every fact row already has {', '.join(FACT_BASE_COLUMNS)})")
+                if c.type not in COLUMN_TYPES:
+                    raise ConfigError(f"{where}: column {c.name!r} has type {c.type!r}; use one of "
+                                      f"{', '.join(COLUMN_TYPES)}")
+                seen.add(c.name)
+            out[t.name] = t
+    return out
 
 
 def versions(extractors: tuple[Extractor, ...] | None = None) -> str:
