@@ -21,7 +21,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
 
-from newsflow_airflow import PUBLISH_POOL, lake_assets, lake_credentials, lake_root, sources_file
+from newsflow_airflow import PUBLISH_POOL, TASK_TIMEOUT, lake_assets, lake_credentials, lake_root, sources_file
 
 LAKE, SOURCES_FILE = lake_root(), sources_file()
 
@@ -41,7 +41,8 @@ NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(minutes=2), "retry_exp
     catchup=False,
     max_active_runs=1,
     tags=["newsflow", "ingest"],
-    default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=1)},
+    default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=1),
+                  "execution_timeout": TASK_TIMEOUT},
     params={
         "sources": Param([], type="array", items={"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
                          title="Sources", description="Source names from include/sources.yaml; empty = all."),

@@ -16,6 +16,7 @@ import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
 
 from newsflow_airflow import ALL_TABLES as TABLES
+from newsflow_airflow import TASK_TIMEOUT
 from newsflow_airflow import PUBLISH_POOL, lake_credentials, lake_root
 
 LAKE = lake_root()
@@ -28,7 +29,8 @@ LAKE = lake_root()
     catchup=False,
     max_active_runs=1,
     tags=["newsflow", "maintenance"],
-    default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=5)},
+    default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=5),
+                  "execution_timeout": TASK_TIMEOUT},
     params={
         "raw_pages_days": Param(int(os.environ.get("NEWSFLOW_RAW_RETENTION_DAYS", "90")), type="integer", minimum=1,
                                 title="Keep raw pages (days)",

@@ -18,7 +18,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from newsflow_airflow import PUBLISH_POOL, REPLAY_TABLES, lake_assets, lake_credentials, lake_root, sources_file
+from newsflow_airflow import (PUBLISH_POOL, REPLAY_TABLES, TASK_TIMEOUT, lake_assets, lake_credentials, lake_root,
+                              sources_file)
 
 LAKE, SOURCES_FILE = lake_root(), sources_file()
 
@@ -32,7 +33,8 @@ ASSETS = lake_assets(REPLAY_TABLES)
     catchup=False,
     max_active_runs=1,
     tags=["newsflow", "replay"],
-    default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=1)},
+    default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=1),
+                  "execution_timeout": TASK_TIMEOUT},
     params={
         "start": Param(type="string", format="date", title="Start date",
                        description="First data date to replay (YYYY-MM-DD)."),

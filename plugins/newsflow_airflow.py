@@ -9,6 +9,7 @@ parsed.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from airflow.sdk import Asset
@@ -25,6 +26,10 @@ def lake_root() -> str:
 def sources_file() -> str:
     return os.environ.get("NEWSFLOW_SOURCES") or str(PROJECT / "include" / "sources.yaml")
 
+
+# No task runs forever (a hung request, a pathological page): Airflow fails a task past this and
+# retries it. Long nights can raise it (minutes) without a code change.
+TASK_TIMEOUT = timedelta(minutes=int(os.environ.get("NEWSFLOW_TASK_TIMEOUT_MINUTES", "180")))
 
 # One slot shared by news_ingest, news_reprocess and news_maintenance: two runs never rewrite
 # (read-modify-write) the same partitions at once. Created by `make airflow-db`.

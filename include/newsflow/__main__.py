@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import logging
+import secrets
 import sys
 import time
 from datetime import UTC, datetime
@@ -53,7 +54,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from newsflow.report import summary
 
     day = resolve_date(args.date, None)
-    run_id = args.run_id or f"cli__{day}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+    # unique even for two runs started in the same second (each run owns its staging folder)
+    run_id = args.run_id or f"cli__{day}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}__{secrets.token_hex(4)}"
     if args.batch_size is not None and args.batch_size < 1:
         raise ConfigError(f"--batch-size must be at least 1, got {args.batch_size}")
     if args.workers is not None and args.workers < 1:
@@ -62,6 +64,17 @@ def cmd_run(args: argparse.Namespace) -> int:
                      args.batch_size, args.workers)
     print(json.dumps({k: result[k] for k in ("date", "articles", "fetch_log", "published")}, ensure_ascii=False))
     print(summary(args.lake, day))
+    return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """What news_reprocess does: replay dates from the raw zone (no network)."""
+    from newsflow.pipeline import replay_plan, reprocess
+
+    run_id = f"cli-replay__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}__{secrets.token_hex(4)}"
+    for job in replay_plan(args.sources, args.lake, run_id, args.start, args.end, args.source or None):
+        result = reprocess(job, args.workers)
+        print(json.dumps({"date": result["date"], "articles": result["articles"]}, ensure_ascii=False), flush=True)
     return 0
 
 
@@ -195,6 +208,15 @@ def cmd_maintain(args: argparse.Namespace) -> int:
     from newsflow.schemas import TABLES
 
     lake = Lake(args.lake)
+    if args.repair:
+        from newsflow.maintenance import repair
+
+        damaged = repair(lake)
+        for d in damaged:
+            print(f"quarantined {d['file']}: {d['reason'][:200]}")
+        days = sorted({d["replay"] for d in damaged if d["replay"]})
+        print(f"damaged files: {len(damaged)}" + ("; rebuild them with: " + "; ".join(
+            f"python -m newsflow reprocess --start {d}" for d in days) if days else ""))
     print(f"moved into month partitions: {migrate_layout(lake) or 'nothing'}")
     for t in TABLES:
         st = compact(lake, t)
@@ -243,6 +265,15 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--run-id")
     r.set_defaults(func=cmd_run)
 
+    rp = sub.add_parser("reprocess", help="what news_reprocess does: replay dates from the raw zone, no network")
+    rp.add_argument("--sources", default=default_sources_file())
+    rp.add_argument("--lake", default=default_lake())
+    rp.add_argument("--start", required=True, help="first data date YYYY-MM-DD")
+    rp.add_argument("--end", help="last data date (inclusive; default: --start)")
+    rp.add_argument("--source", action="append", help="only this source (repeatable)")
+    rp.add_argument("--workers", type=int)
+    rp.set_defaults(func=cmd_reprocess)
+
     pa = sub.add_parser("parse", help="parse saved HTML page(s) into JSON")
     pa.add_argument("page", nargs="?", help="PAGE.html")
     pa.add_argument("--url", help="the page's URL (resolves relative links, URL dates)")
@@ -279,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("maintain", help="what news_maintenance does: migrate layout, compact, retention")
     m.add_argument("--lake", default=default_lake())
     m.add_argument("--raw-days", type=int, help="delete raw_pages days older than this many days")
+    m.add_argument("--repair", action="store_true",
+                   help="read every page of every file first; move unreadable files to <lake>/_quarantine/")
     m.set_defaults(func=cmd_maintain)
 
     s = sub.add_parser("summary", help="print what the lake holds (DuckDB)")

@@ -65,10 +65,7 @@ class Profile(_Model):
     @classmethod
     def _regexes(cls, v: list[str]) -> list[str]:
         for pattern in v:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"boilerplate pattern {pattern!r} is not a valid regular expression: {exc}") from None
+            compile_boilerplate([pattern])
         return v
 
 
@@ -185,6 +182,55 @@ class SourcesFile(_Model):
         return self.select([name])[0]
 
 
+# A source's boilerplate patterns run on every line of every article: a pattern that backtracks
+# catastrophically (``(\w+\s?)+$``) would hold a worker at 100 % CPU for hours. They are run by
+# the ``regex`` module (the ``re`` syntax, plus a timeout): refused at load time when a short
+# adversarial line already takes too long, and bounded per line at run time.
+_PROBES = ("a" * 30 + "!", "a " * 15 + "!", "가" * 30 + "!", "1" * 30 + "x", " " * 30 + "!")
+PROBE_SECONDS = 0.2
+LINE_SECONDS = 0.25
+
+
+class BoundedPattern:
+    """A compiled pattern whose ``search`` gives up (no match, and counts it) after ``LINE_SECONDS``."""
+
+    def __init__(self, pattern: str) -> None:
+        import regex
+
+        self.pattern = pattern
+        self._rx = regex.compile(pattern, regex.VERSION0)
+        self.timeouts = 0
+
+    def search(self, text: str):  # noqa: ANN201
+        try:
+            return self._rx.search(text, timeout=LINE_SECONDS)
+        except TimeoutError:
+            self.timeouts += 1
+            return None
+
+
+def compile_boilerplate(patterns: list[str]) -> list[BoundedPattern]:
+    """The patterns compiled and checked; ValueError names a pattern that is invalid or too slow."""
+    import regex
+
+    out = []
+    for pattern in patterns:
+        try:
+            rx = BoundedPattern(pattern)
+        except regex.error as exc:
+            raise ValueError(f"boilerplate pattern {pattern!r} is not a valid regular expression: {exc}") from None
+        for probe in _PROBES:
+            try:
+                rx._rx.search(probe, timeout=PROBE_SECONDS)
+            except TimeoutError:
+                raise ValueError(
+                    f"boilerplate pattern {pattern!r} backtracks catastrophically (over {PROBE_SECONDS}s on the "
+                    f"{len(probe)}-character line {probe!r}); rewrite it without a repeated group that can match "
+                    f"the same text in several ways, e.g. (a|aa)+ -> a+") from None
+        out.append(rx)
+    return out
+
+
 def expand_env(text: str, env: dict[str, str] | None = None) -> str:
     """Replace ``${VAR}`` and ``${VAR:-default}``; an unset variable without default is an error."""
     env = os.environ if env is None else env
@@ -200,20 +246,63 @@ def expand_env(text: str, env: dict[str, str] | None = None) -> str:
     return _ENV_RE.sub(sub, text)
 
 
-def _expand_values(value: object, env: dict[str, str] | None) -> object:
-    """Expand variables in string values only (comments and keys are left alone)."""
+def _expand_values(value: object, env: dict[str, str] | None, secrets: dict[str, str]) -> object:
+    """Expand variables in string values only (comments and keys are left alone); ``secrets``
+    collects each value taken from the environment, so error messages can hide it again."""
     if isinstance(value, str):
+        env_ = os.environ if env is None else env
+        for m in _ENV_RE.finditer(value):
+            if env_.get(m.group(1)):
+                secrets[env_[m.group(1)]] = "${" + m.group(1) + "}"
         return expand_env(value, env)
     if isinstance(value, list):
-        return [_expand_values(v, env) for v in value]
+        return [_expand_values(v, env, secrets) for v in value]
     if isinstance(value, dict):
-        return {k: _expand_values(v, env) for k, v in value.items()}
+        return {k: _expand_values(v, env, secrets) for k, v in value.items()}
     return value
 
 
+def _redact(message: str, secrets: dict[str, str]) -> str:
+    """``message`` with every value that came from the environment shown as its ``${VAR}``."""
+    for value in sorted(secrets, key=len, reverse=True):
+        if len(value) >= 3:
+            message = message.replace(value, secrets[value])
+    return message
+
+
+MAX_YAML_BYTES = 2_000_000
+MAX_YAML_DEPTH = 50
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (no "billion laughs": the file is expanded before it is
+    validated) and nesting deeper than ``MAX_YAML_DEPTH`` (no RecursionError)."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.YAMLError(f"aliases (*name) are not allowed in the sources file (line {mark.line + 1})")
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.YAMLError(f"nested deeper than {MAX_YAML_DEPTH} levels (line {mark.line + 1})")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def safe_yaml(text: str) -> object:
+    """YAML from an operator's file: size-capped, no aliases, bounded nesting."""
+    if len(text) > MAX_YAML_BYTES:
+        raise yaml.YAMLError(f"the file is {len(text):,} characters; the limit is {MAX_YAML_BYTES:,}")
+    return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
 def parse_sources(text: str, origin: str = "<sources>", env: dict[str, str] | None = None) -> SourcesFile:
+    secrets: dict[str, str] = {}
     try:
-        data = _expand_values(yaml.safe_load(text), env)
+        data = _expand_values(safe_yaml(text), env, secrets)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
     except ConfigError as exc:
@@ -227,7 +316,7 @@ def parse_sources(text: str, origin: str = "<sources>", env: dict[str, str] | No
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"]) or "(top level)"
             lines.append(f"{origin}: {where}: {err['msg']}")
-        raise ConfigError("\n".join(lines)) from None
+        raise ConfigError(_redact("\n".join(lines), secrets)) from None
 
 
 def load_sources(path: str | os.PathLike[str]) -> SourcesFile:

@@ -144,14 +144,27 @@ def df_window(lake: Lake, day: str, days: int, out: str) -> dict[str, int]:
     DuckDB streams the window's files (projected to four columns) through a hash aggregate held
     under a memory limit (spilling to disk past it), and the result is written batch by batch:
     neither the raw rows nor the aggregate is ever a Python object. Extract tasks then read only
-    their own terms from ``out`` (``document_frequencies``)."""
+    their own terms from ``out`` (``document_frequencies``). A damaged file in the window is
+    quarantined and the window read again."""
+    import duckdb
+
+    data = lake.dataset("term_df", since=window_start(day, days), until=_day_before(day))
+    lake.fs.create_dir(out.rsplit("/", 1)[0], recursive=True)
+    try:
+        return _df_window(lake, data, day, days, out)
+    except (duckdb.Error, pa.ArrowInvalid, OSError):
+        if not lake.quarantine_unreadable(list(data.files)):
+            raise
+        return _df_window(lake, lake.dataset("term_df", since=window_start(day, days), until=_day_before(day)),
+                          day, days, out)
+
+
+def _df_window(lake: Lake, data, day: str, days: int, out: str) -> dict[str, int]:  # noqa: ANN001
     import tempfile
 
     import duckdb
     import pyarrow.parquet as pq
 
-    data = lake.dataset("term_df", since=window_start(day, days), until=_day_before(day))
-    lake.fs.create_dir(out.rsplit("/", 1)[0], recursive=True)
     with tempfile.TemporaryDirectory(prefix="newsflow-df-") as spill:
         con = duckdb.connect(config={"memory_limit": "768MB", "threads": 2, "temp_directory": spill})
         try:
@@ -160,7 +173,7 @@ def df_window(lake: Lake, day: str, days: int, out: str) -> dict[str, int]:
                 "SELECT lang, CAST(sum(d) AS BIGINT) FROM (SELECT date, source, lang, max(docs) AS d FROM t "
                 "GROUP BY ALL) GROUP BY lang").fetchall())
             reader = con.sql("SELECT lang, term, CAST(sum(df) AS INTEGER) AS df FROM t GROUP BY lang, term "
-                                 "ORDER BY lang, term").to_arrow_reader(65_536)
+                             "ORDER BY lang, term").to_arrow_reader(65_536)
             schema = pa.schema([("lang", pa.string()), ("term", pa.string()), ("df", pa.int32())])
             terms = 0
             with pq.ParquetWriter(out + ".tmp", schema, filesystem=lake.fs, compression="zstd") as w:

@@ -19,13 +19,14 @@ of listing the whole table.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 import numpy as np
@@ -45,7 +46,13 @@ _DAY_FILE = re.compile(r"^part-(\d{4}-\d{2}-\d{2})\.parquet$")
 
 
 def safe_run_id(run_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", run_id).strip("_") or "run"
+    """A folder name for ``run_id`` that can only ever name one folder inside its parent: letters,
+    digits, ``_`` and ``-`` (never ``.`` or ``..``, never a path). An id that needed changing gets
+    a hash of the original, so two different ids never share a folder (``a/b`` vs ``a_b``)."""
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", str(run_id)).strip("_")[:96]
+    if name != run_id or not name:
+        name = f"{name or 'run'}-{hashlib.sha256(str(run_id).encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+    return name
 
 
 def stamp_columns(table: str) -> set[str]:
@@ -113,15 +120,73 @@ class Lake:
     def exists(self, path: str) -> bool:
         return self.fs.get_file_info(path).type != pafs.FileType.NotFound
 
+    # -- damaged files ------------------------------------------------------------------------
+    def quarantine(self, path: str, reason: str, locked: bool = False) -> str:
+        """Move an unreadable published file out of its table into ``<lake>/_quarantine/`` (with a
+        JSON note beside it) and say so loudly: the table stays readable, the next night publishes,
+        and the operator learns which date to replay. ``locked``: the caller holds the partition lock."""
+        from contextlib import nullcontext
+
+        rel = path[len(self.root.rstrip("/")) + 1:]
+        parts = rel.split("/")
+        when = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        dest = self.path("_quarantine", *parts[:-1], f"{parts[-1]}.{when}")
+        table = parts[0]
+        key = parts[1].split("=", 1)[-1] if len(parts) > 2 else ""
+        day = (m.group(1) if (m := _DAY_FILE.match(parts[-1])) else key if table in DAILY else key + "-01")
+        source = parts[2].split("=", 1)[-1] if len(parts) > 3 else ""
+        guard = nullcontext() if locked or not source else self.partition_lock(table, day, source)
+        with guard:
+            if not self.exists(path):
+                return dest  # another process moved it already
+            self.fs.create_dir(dest.rsplit("/", 1)[0], recursive=True)
+            self.fs.move(path, dest)
+            with self.fs.open_output_stream(dest + ".json") as fh:
+                fh.write(json.dumps({"file": rel, "reason": reason[:2000], "quarantined_at": when,
+                                     "date": day if _DAY_FILE.match(parts[-1]) or table in DAILY else None,
+                                     "source": source}).encode())
+        log.error("QUARANTINED %s: %s. Its rows are out of the table; rebuild them by replaying date %s "
+                  "(news_reprocess, or `python -m newsflow reprocess --start %s`); the file is kept at %s",
+                  rel, reason[:300], day, day, dest)
+        return dest
+
+    def check_file(self, path: str, full: bool = False) -> str | None:
+        """None when ``path`` is a readable Parquet file (footer; with ``full``, every page), else why not."""
+        try:
+            meta = pq.read_metadata(path, filesystem=self.fs)
+            if full:
+                f = pq.ParquetFile(path, filesystem=self.fs)
+                for i in range(meta.num_row_groups):
+                    f.read_row_group(i)
+        except (pa.ArrowInvalid, pa.ArrowIOError, OSError, ValueError) as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
+    def quarantine_unreadable(self, files: list[str], full: bool = True) -> list[str]:
+        """Quarantine whichever of ``files`` cannot be read; returns their original paths."""
+        bad = []
+        for f in files:
+            why = self.check_file(f, full=full)
+            if why is not None and self.exists(f):
+                self.quarantine(f, why)
+                bad.append(f)
+        return bad
+
     def drop_staging(self, run_id: str) -> None:
+        """Delete the run's own staging folder, and never anything else."""
+        name = safe_run_id(run_id)
         path = self.staging(run_id)
+        if not name or name.strip(".") == "" or path.rsplit("/", 1) != [self.path("_staging"), name]:
+            raise ValueError(f"refusing to delete {path!r}: not a run's staging folder")
         if self.exists(path):
             self.fs.delete_dir(path)
 
     @contextmanager
     def partition_lock(self, table: str, day: date | str, source: str):
-        """Serialise read-modify-write of one file between processes on one machine (an advisory
-        lock file under ``<root>/_locks``, outside every table, keyed like the file it guards).
+        """Serialise writes to one partition folder between processes on one machine (an advisory
+        lock file under ``<root>/_locks``, outside every table, keyed by the partition: month and
+        source, or date and source for raw_pages). Publishing a date, compaction and layout
+        migration all take it, so none of them reads a folder another is rewriting.
         Object stores have no such lock: there the Airflow pool ``newsflow_publish`` (one slot)
         serialises publishers."""
         if not isinstance(self.fs, pafs.LocalFileSystem):
@@ -130,7 +195,8 @@ class Lake:
         import fcntl
 
         os.makedirs(self.path("_locks"), exist_ok=True)
-        with open(self.path("_locks", f"{table}.{day}.{safe_run_id(source)}.lock"), "w") as fh:
+        part = str(day) if table in DAILY else str(day)[:7]
+        with open(self.path("_locks", f"{table}.{part}.{safe_run_id(source)}.lock"), "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
@@ -171,6 +237,8 @@ class Lake:
         key_tables = [self.read_file(f, keys) for f in files]
         keep_new = _last_of_keys(key_tables, keys)
         old_filter = None
+        if self.exists(final) and (why := self.check_file(final)) is not None:
+            self.quarantine(final, why, locked=True)  # else every later night would fail on it
         if self.exists(final):
             if MODE[table] == "upsert":  # old rows whose first key the new rows carry are replaced
                 first = KEYS[table][0]
@@ -187,7 +255,11 @@ class Lake:
         written = 0
         with pq.ParquetWriter(staged, schema, filesystem=self.fs, compression=_COMPRESSION) as writer:
             if old_filter is not None:
-                old = self.read_file(final, filter=old_filter)
+                try:
+                    old = self.read_file(final, filter=old_filter)
+                except (pa.ArrowInvalid, OSError) as exc:  # a damaged page past a good footer
+                    self.quarantine(final, f"{type(exc).__name__}: {exc}", locked=True)
+                    old = schema.empty_table()
                 if old.num_rows:
                     old = conform(old, schema)
                     writer.write_table(old, row_group_size=ROW_GROUP_ROWS)
@@ -295,12 +367,25 @@ class Lake:
         conds += [ds.field("url").isin(urls)] if urls is not None else []
         for c in conds:
             expr = c if expr is None else expr & c
-        return dataset.to_table(columns=columns, filter=expr)
+        try:
+            return dataset.to_table(columns=columns, filter=expr)
+        except (pa.ArrowInvalid, OSError) as exc:
+            bad = self.quarantine_unreadable(list(dataset.files))
+            if not bad:
+                raise
+            log.error("read %s around %d damaged file(s) after: %s", table, len(bad), exc)
+            return self.dataset(table, sources, day, since, until).to_table(columns=columns, filter=expr)
 
     def count_rows(self, table: str, day: str, source: str) -> int:
         """Rows in one day file, from its footer (no data read)."""
         path = self.day_file(table, day, source)
-        return pq.read_metadata(path, filesystem=self.fs).num_rows if self.exists(path) else 0
+        if not self.exists(path):
+            return 0
+        try:
+            return pq.read_metadata(path, filesystem=self.fs).num_rows
+        except (pa.ArrowInvalid, OSError) as exc:
+            self.quarantine(path, f"{type(exc).__name__}: {exc}")
+            return 0
 
 
 def window_start(day: str, days: int) -> str:

@@ -63,55 +63,82 @@ def _age(name: str, canonical: str | None) -> int:
 
 
 def compact(lake: Lake, table: str, run_id: str = "maintenance") -> CompactStats:
-    """Bring every partition of ``table`` to one file per data date in the current schema."""
-    schema = TABLES[table]
+    """Bring every partition of ``table`` to one file per data date in the current schema. Each
+    partition is compacted under its lock, so a publisher never writes into a folder being merged."""
     stats = CompactStats(table)
     for part in _partitions(lake, table):
-        infos = [i for i in lake.fs.get_file_info(pafs.FileSelector(part)) if i.type == pafs.FileType.File]
-        stats.partitions += 1
-        stats.files_before += len(infos)
-        stats.bytes_before += sum(i.size for i in infos)
-        parquet = [i for i in infos if i.path.endswith(".parquet")]
-        canonical = "part-0.parquet" if table in DAILY else None
-
-        def current(i: pafs.FileInfo) -> bool:
-            ok_name = i.base_name == canonical if canonical else bool(_DAY_FILE.match(i.base_name))
-            return ok_name and pq.read_schema(i.path, filesystem=lake.fs).remove_metadata().equals(
-                schema.remove_metadata())
-
-        if len(parquet) == len(infos) and all(current(i) for i in parquet) and (canonical is None or len(infos) == 1):
-            stats.files_after += len(infos)
-            stats.bytes_after += sum(i.size for i in infos)
-            stats.rows += sum(pq.read_metadata(i.path, filesystem=lake.fs).num_rows for i in infos)
-            continue
-        # oldest first, later files win duplicate keys: moved day partitions of release 1, the
-        # month file of release 2 (part-0), the date files, then any other file by name
-        ordered = sorted(parquet, key=lambda i: (_age(i.base_name, canonical), i.base_name))
-        merged = pa.concat_tables([conform(pq.read_table(i.path, filesystem=lake.fs), schema) for i in ordered]) \
-            if ordered else schema.empty_table()
-        before = merged.num_rows
-        merged = _dedupe_keys(merged, KEYS[table])
-        stats.duplicates_dropped += before - merged.num_rows
-        rel = part[len(lake.root.rstrip("/")) + 1:].split("/")
-        targets = {}
-        if canonical:
-            targets[part + "/" + canonical] = merged
-        else:
-            days = pc.unique(merged.column("date")).to_pylist() if merged.num_rows else []
-            for d in days:
-                targets[f"{part}/part-{d}.parquet"] = merged.filter(pc.equal(merged.column("date"), pa.scalar(d)))
-        for target, data in targets.items():
-            lake.swap_in(table, data, lake.staging(run_id, "compact", *rel, target.rsplit("/", 1)[1]), target)
-        for i in infos:
-            if i.path not in targets:
-                lake.fs.delete_file(i.path)
-        stats.rewritten += 1
-        stats.rewritten_paths.append(part)
-        stats.files_after += len(targets)
-        stats.bytes_after += sum(lake.fs.get_file_info(t).size for t in targets)
-        stats.rows += merged.num_rows
-        log.info("compacted %s: %d files -> %d, %d rows", part, len(infos), len(targets), merged.num_rows)
+        key, source = (seg.split("=", 1)[1] for seg in part.rstrip("/").rsplit("/", 2)[-2:])
+        with lake.partition_lock(table, key if table in DAILY else key + "-01", source):
+            _compact_partition(lake, table, part, run_id, stats)
     return stats
+
+
+def _compact_partition(lake: Lake, table: str, part: str, run_id: str, stats: CompactStats) -> None:
+    schema = TABLES[table]
+    infos = [i for i in lake.fs.get_file_info(pafs.FileSelector(part)) if i.type == pafs.FileType.File]
+    damaged = {i.path: why for i in infos if i.path.endswith(".parquet") and (why := lake.check_file(i.path))}
+    for path, why in damaged.items():  # merged, they would fail the partition every night
+        lake.quarantine(path, why, locked=True)
+    infos = [i for i in infos if i.path not in damaged]
+    stats.partitions += 1
+    stats.files_before += len(infos)
+    stats.bytes_before += sum(i.size for i in infos)
+    parquet = [i for i in infos if i.path.endswith(".parquet")]
+    canonical = "part-0.parquet" if table in DAILY else None
+
+    def current(i: pafs.FileInfo) -> bool:
+        ok_name = i.base_name == canonical if canonical else bool(_DAY_FILE.match(i.base_name))
+        return ok_name and pq.read_schema(i.path, filesystem=lake.fs).remove_metadata().equals(
+            schema.remove_metadata())
+
+    if len(parquet) == len(infos) and all(current(i) for i in parquet) and (canonical is None or len(infos) == 1):
+        stats.files_after += len(infos)
+        stats.bytes_after += sum(i.size for i in infos)
+        stats.rows += sum(pq.read_metadata(i.path, filesystem=lake.fs).num_rows for i in infos)
+        return
+    # oldest first, later files win duplicate keys: moved day partitions of release 1, the
+    # month file of release 2 (part-0), the date files, then any other file by name
+    ordered = sorted(parquet, key=lambda i: (_age(i.base_name, canonical), i.base_name))
+    merged = pa.concat_tables([conform(pq.read_table(i.path, filesystem=lake.fs), schema) for i in ordered]) \
+        if ordered else schema.empty_table()
+    before = merged.num_rows
+    merged = _dedupe_keys(merged, KEYS[table])
+    stats.duplicates_dropped += before - merged.num_rows
+    rel = part[len(lake.root.rstrip("/")) + 1:].split("/")
+    targets = {}
+    if canonical:
+        targets[part + "/" + canonical] = merged
+    else:
+        days = pc.unique(merged.column("date")).to_pylist() if merged.num_rows else []
+        for d in days:
+            targets[f"{part}/part-{d}.parquet"] = merged.filter(pc.equal(merged.column("date"), pa.scalar(d)))
+    for target, data in targets.items():
+        lake.swap_in(table, data, lake.staging(run_id, "compact", *rel, target.rsplit("/", 1)[1]), target)
+    for i in infos:
+        if i.path not in targets:
+            lake.fs.delete_file(i.path)
+    stats.rewritten += 1
+    stats.rewritten_paths.append(part)
+    stats.files_after += len(targets)
+    stats.bytes_after += sum(lake.fs.get_file_info(t).size for t in targets)
+    stats.rows += merged.num_rows
+    log.info("compacted %s: %d files -> %d, %d rows", part, len(infos), len(targets), merged.num_rows)
+
+
+def repair(lake: Lake, tables: list[str] | None = None) -> list[dict[str, str]]:
+    """Read every page of every published file; move the unreadable ones to ``_quarantine/``.
+    Returns one entry per file (table, file, reason, date to replay)."""
+    out = []
+    for table in tables or list(TABLES):
+        for f in lake.files(table):
+            why = lake.check_file(f, full=True)
+            if why is None:
+                continue
+            lake.quarantine(f, why)
+            m = _DAY_FILE.match(f.rsplit("/", 1)[-1])
+            day = m.group(1) if m else next((seg[5:] for seg in f.split("/") if seg.startswith("date=")), "")
+            out.append({"table": table, "file": f, "reason": why, "replay": day})
+    return out
 
 
 def apply_retention(lake: Lake, table: str, keep_days: int, today: date | None = None) -> list[str]:

@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from newsflow.clean import clean, line_keys, template_lines
-from newsflow.config import ConfigError, Feed, Source, SourcesFile, load_sources
+from newsflow.config import ConfigError, Feed, Source, SourcesFile, compile_boilerplate, load_sources
 from newsflow.contracts import (Cleaned, Deduped, Extracted, Fetched, FetchJob, Parsed, Published, RunSpec, Shard,
                                 from_dict, to_dict)
 from newsflow.lake import Lake, dumps, staged_schema
@@ -311,7 +311,7 @@ def clean_shard(parsed: dict[str, Any] | Parsed) -> dict[str, Any]:
     run, lake = shard.run, Lake(shard.run.lake)
     source = _parse_source(load_sources(run.sources_file), shard.source)
     lines = _template(lake, run, shard.source)
-    rules = [re.compile(p) for p in source.profile.boilerplate]
+    rules = compile_boilerplate(source.profile.boilerplate)  # bounded per line: no pattern can hang the run
     articles, sigs, rejects, removed = [], [], [], Counter()
     for row in lake.read_rows(parsed.parsed):
         a = clean(article_from_row(row), lines, rules)
@@ -325,6 +325,9 @@ def clean_shard(parsed: dict[str, Any] | Parsed) -> dict[str, Any]:
         a = replace(a, content_hash=chash)
         articles.append(article_to_row(a))
         sigs.append(signature_row(a, fp))
+    slow = {r.pattern: r.timeouts for r in rules if r.timeouts}
+    if slow:
+        log.warning("boilerplate patterns of %s gave up on long lines (no match assumed): %s", shard.source, slow)
     base = f"{shard.index:05d}"
     out = Cleaned(
         shard,
@@ -505,8 +508,13 @@ def publish(fetched: list[Any], parsed: list[Any], cleaned: list[Any], deduped: 
             fetch_jobs = [f for f in fetched if source in f.sources]
             put("raw_pages", source, [s.raw for f in fetch_jobs for s in f.shards if s.source == source and s.publish_raw]
                 + [f.feeds[source] for f in fetch_jobs])
-            put("fetch_log", source, [f.fetch_log[source] for f in fetch_jobs])
-            put("rejects", source, [f.rejects[source] for f in fetch_jobs] + stage_rejects)
+            logs = [f.fetch_log[source] for f in fetch_jobs]
+            put("fetch_log", source, logs)
+            # the run owns the rejects of the URLs it attempted; the date's other rejects stay
+            attempted = pc.unique(pa.chunked_array([lake.read_file(f, ["url"]).column("url") for f in logs],
+                                                   pa.string())) if logs else pa.array([], pa.string())
+            put("rejects", source, [f.rejects[source] for f in fetch_jobs] + stage_rejects,
+                keep_old=~ds.field("url").isin(attempted))
         fetch_counts = next((f.counts.get(source) for f in fetched if source in f.sources), None)
         runs = []
         if fetch_counts is not None:
@@ -655,6 +663,15 @@ def replay_plan(sources_file: str, lake: str, run_id: str, start: str, end: str 
     files = Lake(lake).files("raw_pages", names, since=first.isoformat(), until=last.isoformat())
     have = {m.group(1) for f in files if (m := re.search(r"/date=(\d{4}-\d{2}-\d{2})/", f))}
     days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    missing = [d for d in days if d not in have]
+    span = f"{first}" if first == last else f"{first}..{last}"
+    if len(missing) == len(days):
+        raise ConfigError(f"nothing to replay: the lake has no raw pages for {span} ({', '.join(names)}). Either "
+                          f"no run fetched that date, or news_maintenance's raw_pages retention has deleted them; "
+                          f"fetch the date again with news_ingest instead")
+    if missing:
+        log.warning("no raw pages for %d of %d dates (not replayed): %s", len(missing), len(days),
+                    ", ".join(missing[:20]) + (" ..." if len(missing) > 20 else ""))
     return [{**to_dict(RunSpec(f"{run_id}__{d}", lake, sources_file, d, tuple(s.name for s in cfg.sources),
                                batch_size or cfg.processing.batch_size, replay=True)), "sources": names}
             for d in days if d in have]

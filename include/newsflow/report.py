@@ -51,6 +51,9 @@ def summary(lake: str, day: str | None = None) -> str:
             out.append(f"{table}: (no data)")
             continue
         rel = f"read_parquet('{_glob(lake, table)}', hive_partitioning = true)"
+        if table == "fetch_log":  # each URL's latest attempt (the table keeps every run's rows)
+            rel = (f"(SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY date, source, url ORDER BY fetched_at "
+                   f"DESC NULLS LAST, run_id DESC) AS rn FROM {rel}) WHERE rn = 1)")
         n = con.execute(f"SELECT count(*) FROM {rel} {where}").fetchone()[0]
         out.append(f"{table}: {n} rows")
         if table == "articles":

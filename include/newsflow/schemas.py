@@ -80,7 +80,9 @@ SPEC: dict[str, tuple[str, list[Col]]] = {
         Col("extractor_version", pa.string(), "Version of the page parser that produced the row."),
         Col("lang_confidence", pa.float32(), "Confidence of `lang` (0..1)."),
         RUN_ID, VERSION]),
-    "fetch_log": ("One row per URL (feeds, pages, robots.txt) per date: what happened when it was fetched.", [
+    "fetch_log": ("One row per URL (feeds, pages, robots.txt) per run: what happened when it was fetched. Every "
+                  "run's attempts are kept (a manual rerun of a date adds its rows beside the night's); the view "
+                  "`fetch_log_latest` (include/sql/views.sql) is each URL's latest attempt per date.", [
         Col("url", pa.string(), "Requested URL.", False),
         Col("kind", pa.string(), "feed, page or robots."),
         Col("final_url", pa.string(), "URL after redirects."),
@@ -125,7 +127,8 @@ SPEC: dict[str, tuple[str, list[Col]]] = {
         Col("etag", pa.string(), "ETag header."),
         Col("last_modified", pa.string(), "Last-Modified header."),
         RUN_ID, VERSION]),
-    "rejects": ("One row per URL a stage could not handle, with the reason. Replaced per date.", [
+    "rejects": ("One row per URL and stage that could not be handled, with the reason: the current state. A run "
+                "replaces the rows of the URLs it attempted and leaves the date's other rows as they were.", [
         Col("url", pa.string(), "The URL.", False),
         Col("stage", pa.string(), "fetch, parse or clean.", False),
         Col("reason", pa.string(), "Short reason (http_404, not_article, mojibake, empty_after_clean...)."),
@@ -198,21 +201,21 @@ SPEC.update(_FACTS)
 TABLES: dict[str, pa.Schema] = {name: _schema(columns(name)) for name in SPEC}
 
 # The columns that identify a row inside one partition: a rerun replaces rows with the same key.
-KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("date", "url"),
+KEYS: dict[str, tuple[str, ...]] = {"articles": ("article_id",), "fetch_log": ("run_id", "url"),
                                     "rejects": ("date", "url", "stage"),
                                     "raw_pages": ("url",), "signatures": ("article_id",), "runs": ("run_id", "stage"),
                                     **{t: ("article_id", "idx") for t in FACT_TABLES},
                                     "term_df": ("lang", "term"), "template_lines": ("key",),
                                     "lsh_bands": ("article_id", "band")}
 # How a rerun of a data date treats its rows: articles are upserted (nothing a rerun skips is
-# lost); fetch_log and rejects describe the latest run of that date, so that date's rows are
-# replaced (other dates in the month file stay).
+# lost); fetch_log keeps every run's rows (keyed by run id: a retry of the same run replaces its
+# own); rejects are replaced for the URLs the run attempted (publish passes which ones).
 # raw_pages (the replay zone) and signatures (dedupe's fingerprints) are upserted.
 # runs keeps every run: a rerun adds its rows beside the earlier runs' rows.
 # The fact tables and lsh_bands are upserted by article: re-extracting an article replaces all its rows
 # (the upsert drops old rows whose first key column, article_id, appears in the new rows).
 # term_df and template_lines describe the date's latest run that published articles: replaced.
-MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "replace", "rejects": "replace", "raw_pages": "upsert",
+MODE: dict[str, str] = {"articles": "upsert", "fetch_log": "upsert", "rejects": "replace", "raw_pages": "upsert",
                         "signatures": "upsert", "runs": "upsert", **{t: "upsert" for t in FACT_TABLES},
                         "lsh_bands": "upsert", "term_df": "replace", "template_lines": "replace"}
 

@@ -11,7 +11,7 @@ grow with the lake, and reports failures that name the table and the rule:
 * ``date_range``: articles' local publication date is the data date (±1 day of slack for
   pages that change their date), and nothing was fetched in the future;
 * ``references``: every fact row points at an article of the same source and date;
-* ``one_row_per_url``: fetch_log has one row per URL;
+* ``one_row_per_url``: fetch_log has one row per URL and run;
 * ``row_count``: a source's article count is not below ``min_ratio`` of its median over the
   last ``history_days`` data dates (when that median is at least ``min_history_rows``).
 """
@@ -138,13 +138,13 @@ def _fetch_log(lake: Lake, day: str, sources: list[str]) -> list[Failure]:
     dups = future = 0
     late = datetime.now(timezone.utc) + timedelta(hours=1)
     for source in sources:
-        logs = _read(lake, "fetch_log", day, source, ["url", "fetched_at"])
+        logs = _read(lake, "fetch_log", day, source, ["run_id", "url", "fetched_at"])
         if logs is None or not logs.num_rows:
             continue
-        dups += _duplicates(logs, ["url"])
+        dups += _duplicates(logs, ["run_id", "url"])
         future += sum(1 for v in logs.column("fetched_at").to_pylist() if v and v > late)
     if dups:
-        out.append(Failure("fetch_log", "one_row_per_url", f"{dups} URLs have more than one row"))
+        out.append(Failure("fetch_log", "one_row_per_url", f"{dups} URLs have more than one row in one run"))
     if future:
         out.append(Failure("fetch_log", "date_range", f"{future} rows fetched in the future"))
     return out

@@ -25,6 +25,12 @@ CREATE OR REPLACE VIEW keywords AS SELECT * FROM read_parquet('{lake}/keywords/*
 
 -- Ready queries -------------------------------------------------------------------------------
 
+-- The day's view of fetching: each URL's latest attempt per date (fetch_log keeps every run's rows).
+CREATE OR REPLACE VIEW fetch_log_latest AS
+SELECT * EXCLUDE (rn) FROM (
+  SELECT *, row_number() OVER (PARTITION BY date, source, url ORDER BY fetched_at DESC NULLS LAST, run_id DESC) AS rn
+  FROM fetch_log) WHERE rn = 1;
+
 -- Articles per source per day (canonical = not a duplicate of an earlier story).
 CREATE OR REPLACE VIEW articles_per_source_day AS
 SELECT date, source, count(*) AS articles, count(*) FILTER (WHERE is_canonical) AS canonical

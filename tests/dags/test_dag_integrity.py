@@ -30,6 +30,8 @@ def test_every_dag_has_tags_owner_and_retries(dagbag):
         for t in dag.tasks:
             assert t.owner and t.owner != "airflow", f"{dag_id}.{t.task_id} has no owner"
             assert t.retries >= 1, f"{dag_id}.{t.task_id} has no retries"
+            assert t.execution_timeout and t.execution_timeout.total_seconds() <= 6 * 3600, \
+                f"{dag_id}.{t.task_id} may run forever (no execution_timeout)"
 
 
 def test_news_ingest_shape(dagbag):

@@ -40,7 +40,12 @@ def env(tmp_path_factory):
 
 def q(lake: Path, sql: str) -> list[tuple]:
     sql = sql.replace("{articles}", f"read_parquet('{lake}/articles/*/*/*.parquet', hive_partitioning=true)")
-    sql = sql.replace("{fetch_log}", f"read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning=true)")
+    every_run = f"read_parquet('{lake}/fetch_log/*/*/*.parquet', hive_partitioning=true)"
+    sql = sql.replace("{fetch_log_all}", every_run)  # every run's attempts
+    # the day's view (include/sql/views.sql fetch_log_latest): each URL's latest attempt
+    sql = sql.replace("{fetch_log}", f"(SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER (PARTITION BY date, "
+                                     f"source, url ORDER BY fetched_at DESC NULLS LAST, run_id DESC) AS rn FROM "
+                                     f"{every_run}) WHERE rn = 1)")
     sql = sql.replace("{raw_pages}", f"read_parquet('{lake}/raw_pages/*/*/*.parquet', hive_partitioning=true)")
     sql = sql.replace("{runs}", f"read_parquet('{lake}/runs/*/*/*.parquet', hive_partitioning=true)")
     for t in ("entities", "quotes", "dates", "numbers", "keywords", "term_df", "template_lines", "lsh_bands",
@@ -80,9 +85,12 @@ def check_lake(lake: Path) -> None:
     assert q(lake, "SELECT count(*) FROM {articles} WHERE published_date <> DATE '2024-06-27'") == [(0,)]
     assert q(lake, "SELECT source, stage, reason FROM {rejects} ORDER BY ALL") == [
         ("hanbit", "fetch", "http_404"), ("hanbit", "parse", "not_article")]
-    # exactly one fetch_log row per URL: 4 feeds, 21 pages, 1 robots.txt (one host)
+    # exactly one fetch_log row per URL: 4 feeds, 21 pages, 1 robots.txt (one host); and each run
+    # left exactly one row per URL it attempted
     assert q(lake, "SELECT kind, count(*), count(DISTINCT url) FROM {fetch_log} GROUP BY 1 ORDER BY 1") == [
         ("feed", 4, 4), ("page", 21, 21), ("robots", 1, 1)]
+    assert q(lake, "SELECT count(*) FROM (SELECT run_id, url FROM {fetch_log_all} GROUP BY ALL HAVING count(*) > 1)"
+             ) == [(0,)]
     # extraction: every article has entities and keywords, in the articles' partitions; people
     # come with their roles, quotes with speakers, and offsets point into articles.body
     for t in ("entities", "keywords"):
@@ -141,6 +149,8 @@ def test_news_ingest_twice_publishes_the_same_rows(env):
     assert q(lake, "SELECT outcome, count(*) FROM {fetch_log} WHERE kind = 'page' GROUP BY 1 ORDER BY 1") == [
         ("failed", 1), ("not_modified", 20)]
     assert q(lake, "SELECT DISTINCT run_id FROM {articles}") == [(third.run_id,)]
+    # every run's attempts are kept (a rerun never erases the night's fetch history)
+    assert q(lake, "SELECT count(DISTINCT run_id) FROM {fetch_log_all}") == [(3,)]
     # re-extracted articles replace their fact rows instead of adding to them
     assert q(lake, "SELECT count(*) FROM {entities}") == facts
     assert q(lake, "SELECT DISTINCT run_id FROM {entities}") == [(third.run_id,)]

@@ -60,4 +60,6 @@ def test_replay_rejects_bad_ranges(tmp_path):
         replay_plan(default_sources_file(), str(tmp_path), "r", "2024-06-27", "2024-06-01")
     with pytest.raises(ConfigError, match="more than a year"):
         replay_plan(default_sources_file(), str(tmp_path), "r", "2023-01-01", "2024-06-01")
-    assert replay_plan(default_sources_file(), str(tmp_path), "r", "2024-06-27") == []  # nothing fetched yet
+    # nothing fetched for that date (or retention deleted it): said so, not a green run that did nothing
+    with pytest.raises(ConfigError, match="nothing to replay: the lake has no raw pages for 2024-06-27"):
+        replay_plan(default_sources_file(), str(tmp_path), "r", "2024-06-27")

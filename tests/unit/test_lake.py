@@ -89,3 +89,50 @@ def test_overlapping_publishers_of_one_partition_lose_nothing(tmp_path):
     assert ids == sorted([f"a{i}" for i in range(15)] + [f"b{i}" for i in range(15)])
     files = [p for p in (tmp_path / "articles").rglob("*") if p.is_file()]
     assert [p.name for p in files] == ["part-2024-06-27.parquet"]  # one file per date, no leftovers
+
+
+def _publish_day(root, day, n, rounds):
+    lake = Lake(root)
+    for k in range(rounds):
+        lake.publish("articles", day, {"hanbit": [row(f"{day}-{k}-{i}") for i in range(n)]}, f"run-{day}-{k}")
+
+
+def _compact_loop(root, rounds):
+    from newsflow.maintenance import compact
+
+    for _ in range(rounds):
+        compact(Lake(root), "articles")
+
+
+def test_processes_publishing_two_dates_of_one_month_and_a_compaction_lose_nothing(tmp_path):
+    """Separate processes (as two Airflow workers on one machine): 06-27 and 06-28 of one source
+    published at once while maintenance compacts the month. Every row survives, every file reads."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_publish_day, args=(str(tmp_path), d, 1000, 3)) for d in ("2024-06-27", "2024-06-28")]
+    procs.append(ctx.Process(target=_compact_loop, args=(str(tmp_path), 5)))
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    t = Lake(str(tmp_path)).read_table("articles", ["article_id", "date"])
+    assert t.num_rows == 6000 and len(set(t.column("article_id").to_pylist())) == 6000
+    for f in (tmp_path / "articles").rglob("*.parquet"):
+        pq.read_table(f)
+
+
+def test_a_run_id_can_only_ever_name_its_own_staging_folder(tmp_path):
+    from newsflow.lake import safe_run_id
+
+    lake = Lake(str(tmp_path))
+    lake.publish("articles", "2024-06-27", {"hanbit": [row("a")]}, "r1")
+    other = tmp_path / "_staging" / "other-run"
+    other.mkdir(parents=True)
+    names = {safe_run_id(r) for r in ("..", ".", "../..", "/", "", "a/b", "a_b", "manual__2024-06-27T00:00:00+00:00")}
+    assert len(names) == 8 and not any(n.strip(".") == "" or "/" in n or n.startswith(".") for n in names)
+    for bad in ("..", ".", "../..", "/", ""):
+        lake.drop_staging(bad)
+        assert other.exists() and (tmp_path / "articles").exists(), bad
+    assert lake.read_table("articles").num_rows == 1

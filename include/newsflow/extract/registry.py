@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from newsflow.catalog import CORE_TABLES
-from newsflow.config import ConfigError
+from newsflow.config import ConfigError, safe_yaml
 from newsflow.extract.base import COLUMN_TYPES, Doc, Extractor, Row, Table
 
 # Columns every fact row carries besides its extractor's own (an extractor may not declare these).
@@ -35,7 +35,7 @@ def registry_file() -> Path:
 def load_registry(path: str | None = None) -> tuple[Extractor, ...]:
     file = Path(path) if path else registry_file()
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        data = safe_yaml(file.read_text(encoding="utf-8")) or {}
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read the extractor list ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
