@@ -20,7 +20,7 @@ export NEWSFLOW_LAKE ?= $(CURDIR)/data/lake
 export NEWSFLOW_SOURCES ?= $(CURDIR)/include/sources.yaml
 export NEWSFLOW_SAMPLE_BASE ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale
+.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale bench-crash
 
 help:
 	@echo "make run    - install, serve the sample site, run news_ingest for DATE=$(DATE), print a summary"
@@ -31,6 +31,7 @@ help:
 	@echo "make bench-nlp    - entities/quotes/dates/numbers/keywords vs ../shared/gold and bench/nlp_holdout (shared scorer)"
 	@echo "make bench-lake   - 1M synthetic articles: files, bytes and DuckDB query times, daily vs monthly layout"
 	@echo "make bench-scale  - a night of 1k/10k/100k synthetic pages replayed on every core, and night 30 vs night 1"
+	@echo "make bench-crash  - SIGKILL a run at 20 random moments, rerun: every table readable, rows equal to an uninterrupted run"
 	@echo "make bench-dedupe - dedupe quality on ../shared/gold/dedup_dev and 100k synthetic articles vs plain datasketch"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -87,6 +88,9 @@ bench-lake: venv
 
 bench-scale: venv
 	$(PY) bench/bench_scale.py $(BENCH_ARGS)
+
+bench-crash: venv
+	$(PY) bench/bench_crash.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .airflow data .pytest_cache

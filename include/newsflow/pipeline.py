@@ -130,8 +130,8 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
     """Discover and fetch every source of one host group with one polite client; the pages go
     to shard files as they arrive."""
     from newsflow import history
-    from newsflow.discover import discover
-    from newsflow.fetch import fetch, log_row
+    from newsflow.discover import crawl, robots_rows
+    from newsflow.fetch import timeout_history
     from newsflow.http import HostPolicy, HttpClient
     from newsflow.shards import ShardWriter, raw_row
 
@@ -154,10 +154,13 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
     with HttpClient(cfg.http, policies) as client:
         cached = lambda url: history.cached_bodies(lake, names, [url], run.date, window,  # noqa: E731
                                                    kind="feed").get(url)  # a 304 feed: page bodies stay unread
-        found = {s.name: discover(s, day, client, known, validators, cached) for s in sources}
-        candidates = [c for f in found.values() for c in f.candidates]
-        validators.update(history.validators(lake, names, [c.url for c in candidates], run.date, window))
-        got = fetch(candidates, client, validators, workers=cfg.http.global_concurrency, sink=writer.add)
+        # every source's discovery at once; each source's pages fetched as soon as its discovery ends
+        crawled = crawl(sources, day, client, known, validators, cached,
+                        page_validators=lambda urls: history.validators(lake, names, urls, run.date, window),
+                        backoff=None if run.force_refetch else  # URLs that timed out lately: probe or skip
+                        (lambda urls: timeout_history(lake, names, urls, run.date, window)),
+                        workers=cfg.http.global_concurrency, sink=writer.add)
+        found, got, candidates = crawled.found, crawled.fetched, crawled.candidates
         robots = list(client.robots_log)
     shards = writer.close()
     # 304 pages are re-parsed from the replay zone (not published to it again)
@@ -177,10 +180,8 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
                                 outcome="skipped_known") for u in f.skipped_known]
     for row in got.fetch_log:
         logs[row.source].append(row)
-    for res in robots:
-        host = (urlsplit(res.url).hostname or "").lower()
-        owner = next((s.name for s in sources if host in s.hosts()), names[0])
-        logs[owner].append(log_row(res, owner, "robots", now))
+    for name, rows in robots_rows(robots, sources, now, candidates).items():  # by origin: host and port
+        logs[name] += rows
     fetch_log, rejects, feeds, counts = {}, {}, {}, {}
     for name in names:
         rows = [asdict(r) for r in logs[name]]
@@ -198,7 +199,9 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
             "skipped_known": len(f.skipped_known),
             "fetched": sum(1 for r in logs[name] if r.kind == "page" and r.outcome == "fetched"),
             "not_modified": sum(1 for r in logs[name] if r.outcome == "not_modified" and r.kind == "page"),
-            "fetch_failed": sum(1 for r in logs[name] if r.kind == "page" and not r.ok), "feed_errors": f.feed_errors}
+            "fetch_failed": sum(1 for r in logs[name] if r.kind == "page" and not r.ok and r.outcome != "backoff"),
+            "backoff": sum(1 for r in logs[name] if r.kind == "page" and r.outcome == "backoff"),
+            "feed_errors": f.feed_errors}
     seconds = round(time.monotonic() - started, 2)
     log.info("fetched %s for %s in %.1fs: %s; %d shards", ", ".join(names), run.date, seconds, counts, len(shards))
     return to_dict(Fetched(run, tuple(names), tuple(shards), fetch_log, rejects, feeds, counts, seconds))
@@ -486,7 +489,9 @@ def publish(fetched: list[Any], parsed: list[Any], cleaned: list[Any], deduped: 
     for source in sources:
         mine = lambda recs: [r for r in recs if r.shard.source == source]  # noqa: E731
         ext = mine(extracted)
-        for table in ("articles", *FACT_TABLES):
+        # articles go last: they are what the next run's known-URL check reads, so a run killed
+        # half-way through publishing leaves its articles unknown and the rerun redoes them whole
+        for table in FACT_TABLES:
             put(table, source, [e.tables[table] for e in ext])
         put("signatures", source, [deduped.signatures[source]] if source in deduped.signatures else [])
         put("lsh_bands", source, [deduped.bands[source]] if source in deduped.bands else [])
@@ -515,6 +520,7 @@ def publish(fetched: list[Any], parsed: list[Any], cleaned: list[Any], deduped: 
                                                    pa.string())) if logs else pa.array([], pa.string())
             put("rejects", source, [f.rejects[source] for f in fetch_jobs] + stage_rejects,
                 keep_old=~ds.field("url").isin(attempted))
+        put("articles", source, [e.tables["articles"] for e in ext])
         fetch_counts = next((f.counts.get(source) for f in fetched if source in f.sources), None)
         runs = []
         if fetch_counts is not None:

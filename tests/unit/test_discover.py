@@ -85,3 +85,64 @@ def test_listing_feed_needs_a_selector():
 
     with pytest.raises(ConfigError, match="needs 'selector'"):
         parse_sources("sources: [{name: a, feeds: [{type: listing, url: 'http://x.example/'}]}]", env={})
+
+
+HTML_PAGE = b"<!DOCTYPE html><html><head><title>Home</title></head><body><a href='/news/1'>x</a></body></html>"
+
+
+def test_an_html_page_served_as_a_feed_is_a_feed_error_with_a_failed_row():
+    client = FixtureClient({f"{B}/rss.xml": (200, {"content-type": "text/html"}, HTML_PAGE),
+                            f"{B}/sitemap.xml": (200, {"content-type": "text/html"}, HTML_PAGE),
+                            f"{B}/empty.xml": (200, {"content-type": "application/xml"}, b"")})
+    src = Source(name="s", feeds=[{"type": "rss", "url": f"{B}/rss.xml"},
+                                  {"type": "sitemap", "url": f"{B}/sitemap.xml"},
+                                  {"type": "sitemap", "url": f"{B}/empty.xml"}])
+    found = discover(src, date(2024, 6, 27), client)
+    assert found.candidates == [] and found.feed_errors == 3
+    assert [(r.outcome, r.ok, r.error_class) for r in found.fetch_log] == [("failed", False, "feed_not_parsed")] * 3
+    assert found.fetch_log[0].status == 200  # what the server said is kept
+
+
+def test_an_empty_but_valid_feed_is_not_an_error():
+    empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
+    found = discover(_source(rss=f"{B}/rss.xml"), date(2024, 6, 27),
+                     FixtureClient({f"{B}/rss.xml": (200, {"content-type": "application/rss+xml"}, empty)}))
+    assert found.feed_errors == 0 and found.fetch_log[0].ok
+
+
+def _index(*locs: str) -> bytes:
+    items = "".join(f"<sitemap><loc>{loc}</loc></sitemap>" for loc in locs)
+    return (f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}'
+            "</sitemapindex>").encode()
+
+
+def test_a_sitemap_index_listing_itself_or_a_cycle_is_fetched_once_per_url():
+    # the index lists itself (spelled two ways), a and b; a and b list each other and the index
+    client = FixtureClient({
+        f"{B}/index.xml": (200, {}, _index(f"{B}/index.xml", "HTTP://NEWS.example:80/index.xml#x", f"{B}/a.xml",
+                                           f"{B}/b.xml")),
+        f"{B}/a.xml": (200, {}, _index(f"{B}/b.xml", f"{B}/index.xml", "/sitemap-news.xml")),
+        f"{B}/b.xml": (200, {}, _index(f"{B}/a.xml", f"{B}/index.xml")),
+        f"{B}/sitemap-news.xml": (200, {}, NEWS),
+    })
+    found = discover(_source(sitemap=f"{B}/index.xml"), date(2024, 6, 27), client)
+    assert sorted(client.requested) == [f"{B}/a.xml", f"{B}/b.xml", f"{B}/index.xml", f"{B}/sitemap-news.xml"]
+    assert [c.url for c in found.candidates] == [f"{B}/en/10"] and found.feed_errors == 0
+
+
+def test_unknown_charset_in_a_feed_falls_back_to_detection():
+    rss = RSS.replace(b'encoding="euc-kr"', b'encoding="undefined"')
+    for ctype, body in (("application/rss+xml; charset=undefined", RSS), ("application/rss+xml", rss)):
+        client = FixtureClient({f"{B}/rss.xml": (200, {"content-type": ctype}, body)})
+        found = discover(_source(rss=f"{B}/rss.xml"), date(2024, 6, 27), client)
+        assert [c.url for c in found.candidates] == [f"{B}/news/1.html", f"{B}/news/3.html"], ctype
+        assert found.candidates[0].title_hint == "기준금리 동결"
+
+
+def test_a_broken_http_link_in_a_feed_is_a_failed_row_not_a_crash():
+    src = Source(name="s", feeds=[{"type": "urls", "urls": ["http://127.0.0.1:99999/x", "http://u:pw@[::1/",
+                                                            f"{B}/ok"]}])
+    found = discover(src, date(2024, 6, 27), FixtureClient({}))
+    assert [c.url for c in found.candidates] == [f"{B}/ok"]
+    assert [(r.kind, r.outcome, r.error_class) for r in found.fetch_log] == [("page", "failed", "bad_url")] * 2
+    assert "pw" not in repr(found.fetch_log)

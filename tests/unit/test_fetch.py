@@ -56,3 +56,52 @@ def test_connection_refused_is_data_not_an_exception():
     with HttpClient(settings.model_copy(update={"respect_robots": True})) as client:
         res = client.get("http://127.0.0.1:9/nothing")
     assert res.error_class == "robots_unavailable"
+
+
+def test_a_fault_inside_one_urls_handling_costs_only_that_url_its_page(local_server, monkeypatch):
+    import newsflow.fetch as nfetch
+
+    base = local_server(lambda p, r: (200, {"Content-Type": "text/html"}, f"<p>{p}</p>".encode()))
+    real = nfetch.decode_page
+
+    def faulty(body, ctype):  # noqa: ANN001
+        if b"/boom" in body:
+            raise RuntimeError("injected fault")
+        return real(body, ctype)
+
+    monkeypatch.setattr(nfetch, "decode_page", faulty)
+    paths = ["/a", "/boom", "/b", "/c", "/d"]
+    cands = [Candidate(base + p, "s", "test") for p in paths]
+    with HttpClient(SETTINGS) as client:
+        out = fetch(cands, client, workers=1)
+    assert [r.url for r in out.fetch_log] == [c.url for c in cands]
+    assert [r.outcome for r in out.fetch_log] == ["fetched", "failed", "fetched", "fetched", "fetched"]
+    assert out.fetch_log[1].error_class == "internal_error" and "injected fault" in out.fetch_log[1].error
+    assert len(out.pages) == 4
+
+
+def test_a_client_that_raises_still_gives_every_url_its_row():
+    from newsflow.http import FixtureClient
+
+    class Raising(FixtureClient):
+        def get(self, url, headers=None, accept=None):  # noqa: ANN001
+            if url.endswith("/2"):
+                raise ValueError("bug in the client")
+            return super().get(url, headers, accept)
+
+    page = (200, {"content-type": "text/html"}, b"<p>x</p>")
+    urls = [f"http://n.example/{i}" for i in range(5)]
+    out = fetch([Candidate(u, "s", "t") for u in urls], Raising({u: page for u in urls}), workers=1)
+    assert [r.url for r in out.fetch_log] == urls
+    assert [r.error_class for r in out.fetch_log] == [None, None, "internal_error", None, None]
+
+
+def test_unknown_charset_label_falls_back_to_detection(local_server):
+    korean = ("<html><body>" + "<p>한국은행이 기준금리를 동결했다고 밝혔다.</p>" * 5
+              + "</body></html>").encode("cp949")
+    base = local_server(lambda p, r: (200, {"Content-Type": "text/html; charset=undefined"}, korean))
+    with HttpClient(SETTINGS) as client:
+        out = fetch([Candidate(base + "/x", "s", "t")], client, workers=1)
+    row = out.fetch_log[0]
+    assert row.ok and (row.encoding, row.encoding_source) == ("cp949", "detected")
+    assert out.pages[0].body == korean

@@ -281,3 +281,66 @@ def test_per_host_rate_and_in_flight_cap(server):
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert len(starts) == 7 and min(gaps) >= 0.19, f"rate 5/s exceeded: {gaps}"
     assert all(r.ok for r in rows.values())
+
+
+class HeaderDrip:
+    """A raw socket server that sends a status line, then one header line every ``every``
+    seconds for ``lines`` lines: each read is quick, the whole response is not."""
+
+    def __init__(self, every: float = 0.2, lines: int = 100) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.every, self.lines, self.connections, self.gone = every, lines, 0, threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self.drip, args=(conn,), daemon=True).start()
+
+    def drip(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            try:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+                for i in range(self.lines):
+                    time.sleep(self.every)
+                    conn.sendall(b"X-Drip-%d: y\r\n" % i)
+            except OSError:
+                self.gone.set()  # the client hung up: what the deadline should make it do
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_total_timeout_covers_headers_dripped_line_by_line():
+    drip = HeaderDrip(every=0.2, lines=100)  # 20 s of headers, no read ever waits 0.4 s
+    settings = SETTINGS.model_copy(update={"retries": 0, "total_timeout": 1.0, "respect_robots": False})
+    try:
+        started = time.monotonic()
+        with HttpClient(settings) as client:
+            res = client.get(drip.base + "/x")
+        took = time.monotonic() - started
+    finally:
+        drip.close()
+    assert res.error_class == "timeout" and "total_timeout" in res.error
+    assert took < 2.0, f"a 1 s total_timeout held the request {took:.1f}s"
+    assert drip.gone.wait(2.0)
+
+
+def test_total_timeout_applies_to_every_retry_and_sums_up():
+    drip = HeaderDrip(every=0.2, lines=100)
+    settings = SETTINGS.model_copy(update={"retries": 2, "total_timeout": 0.6, "respect_robots": False})
+    try:
+        started = time.monotonic()
+        with HttpClient(settings) as client:
+            res = client.get(drip.base + "/x")
+        took = time.monotonic() - started
+    finally:
+        drip.close()
+    assert (res.error_class, res.attempts, drip.connections) == ("timeout", 3, 3)
+    assert took < 3 * 0.6 + 1.0
