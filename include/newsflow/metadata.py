@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from itertools import islice
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from lxml.etree import _Element
@@ -100,9 +100,14 @@ def _kind_strings(el: _Element, kind: str, current: str) -> list[str]:
     return out
 
 
+def stripped_strings(el: _Element) -> list[str]:
+    """``el``'s strings, each stripped, empty ones left out (what ``text_of`` joins)."""
+    return list(filter(None, map(str.strip, strings(el))))
+
+
 def text_of(el: _Element, sep: str = " ") -> str:
     """``el``'s stripped non-empty strings joined by ``sep`` (bs4's ``get_text(sep, strip=True)``)."""
-    return sep.join([s for t in strings(el) if (s := t.strip())])
+    return sep.join(stripped_strings(el))
 
 
 def first(doc: _Element, tag: str) -> _Element | None:
@@ -216,8 +221,11 @@ def _clean_title(title: str) -> str:
     return max(parts, key=len).strip() if len(parts) > 1 else title.strip()
 
 
-def extract_metadata(soup: _Element, url: str, tz: ZoneInfo) -> Metadata:
-    """``soup``: the page from ``newsflow.parse.html_document``."""
+def extract_metadata(soup: _Element, url: str, tz: ZoneInfo,
+                     body_strings: Callable[[], list[str]] | None = None) -> Metadata:
+    """``soup``: the page from ``newsflow.parse.html_document``. ``body_strings``, when given,
+    returns ``stripped_strings`` of the page's ``<body>`` as it is now (the caller may need them
+    too: the page's body is walked once)."""
     meta = _meta(soup)
     ld = next((o for o in _jsonld_objects(soup) if _types(o) & _ARTICLE_TYPES), None)
     found: dict[str, Any] = {}
@@ -248,7 +256,9 @@ def extract_metadata(soup: _Element, url: str, tz: ZoneInfo) -> Metadata:
             published = (dt, "og" if source == "meta" and value == meta.get("article:published_time") else source)
             break
     page_body = first(soup, "body")
-    page_text = cache(lambda: text_of(page_body)[:30000] if page_body is not None else "")  # read once, if at all
+    if body_strings is None:
+        body_strings = cache(lambda: stripped_strings(page_body))
+    page_text = cache(lambda: " ".join(body_strings())[:30000] if page_body is not None else "")  # once, if at all
     if published[0] is None:
         published = _visible_date(page_text(), tz, after=found.get("title"))
     if published[0] is None:
@@ -296,6 +306,8 @@ def _visible_date(text: str, tz: ZoneInfo, labels: tuple[str, ...] | None = None
     date without label or time must at least be written out (2024년 6월 27일, 2024年6月27日)
     or follow the headline. ``labels`` restricts to those labels (modified dates). ``text``: the
     page body's first 30,000 characters."""
+    if labels is not None and not any(label in text for label in labels):
+        return None, None  # only labelled dates count, and none of the labels is on the page
     start = text.find(after.strip()[:30]) if after and after.strip() else -1
     ranked: list[tuple[int, int, re.Match[str]]] = []
     for m in _KO_DATE.finditer(text):

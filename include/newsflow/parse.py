@@ -23,7 +23,7 @@ import logging
 import re
 from collections import defaultdict
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -31,7 +31,7 @@ from lxml.etree import _Element
 
 from newsflow.config import Source
 from newsflow.decode import decode_html, misdecoded
-from newsflow.metadata import LANG_TZ, Metadata, extract_metadata, first, text_of
+from newsflow.metadata import LANG_TZ, Metadata, extract_metadata, first, stripped_strings, text_of
 from newsflow.models import Article, RawPage, Rejected
 from newsflow.urls import article_id, canonicalize
 
@@ -64,6 +64,19 @@ _DOCTYPE_PI = "nf-doctype"  # a doctype bs4 keeps as a string: a processing inst
 _WS = re.compile(r"\s+")
 
 
+def _doctype_starts(text: str) -> list[int]:
+    """Where ``_DOCTYPE`` matches (``finditer``), trying it only after each "<!" (case-insensitive
+    regexes get no fast scan)."""
+    out = []
+    find, match = text.find, _DOCTYPE.match
+    i = find("<!")
+    while i >= 0:
+        if match(text, i):
+            out.append(i)
+        i = find("<!", i + 1)
+    return out
+
+
 def html_document(text: str, wrapped: bool = False) -> _Element:
     """``text`` parsed as ``BeautifulSoup(text, "lxml")`` parses it: its ``<html>`` element, or an
     ``nf-document`` element standing for the BeautifulSoup object when the page has no ``<body>``,
@@ -75,7 +88,7 @@ def html_document(text: str, wrapped: bool = False) -> _Element:
     parser.feed(text)
     root = parser.close()
     tops = [] if root is None else [root, *(el for el in root.itersiblings() if el.tag.__class__ is str)]
-    doctypes = [m.start() for m in _DOCTYPE.finditer(text)]
+    doctypes = _doctype_starts(text)
     stray = len(doctypes) > 1 or bool(doctypes and text[:doctypes[0]].strip())
     if len(tops) == 1 and not wrapped and first(root, "body") is not None:
         if stray:
@@ -321,16 +334,44 @@ _BOILER_TEXT = re.compile(
     r"subscribe|newsletter|sign up|log ?in|advertis|무단\s*전재|재배포|저작권|구독|광고문의|版权|著作権", re.I)
 
 
+# _BOILER_TEXT's words: a text holding none of them (in any case) cannot match it. re.I matches
+# "i" with ı and İ, and "s" with ſ, which lower() does not turn into i or s: texts with those
+# go to the regex directly.
+_BOILER_WORDS = ("cookie", "privacy policy", "terms of ", "all rights reserved", "intellectual property", "copyright",
+                 "subscribe", "newsletter", "sign up", "log", "advertis")
+_BOILER_MARKS = ("무단", "재배포", "저작권", "구독", "광고문의", "版权", "著作権")
+_CASE_ODD = ("\u0130", "\u0131", "\u017f")
+
+
+def _boiler(text: str) -> bool:
+    """``_BOILER_TEXT.search(text)`` found something (the regex runs only where its words are)."""
+    if not any(c in text for c in _CASE_ODD):
+        low = text.lower()
+        if not any(w in low for w in _BOILER_WORDS) and not any(w in text for w in _BOILER_MARKS):
+            return False
+    return _BOILER_TEXT.search(text) is not None
+
+
+def _ends_sentence(text: str) -> bool:
+    """``re.search(r"[.!?。다]\\s*$|[.!?。]['\"”’]?$", text)``: the text ends a sentence (spaces
+    after the mark, or a closing quote right after it)."""
+    end = text.rstrip()
+    if end and end[-1] in ".!?。다":
+        return True
+    last = text[:-1] if text.endswith("\n") else text  # $ also matches before a final newline
+    return len(last) >= 2 and last[-1] in "'\"”’" and last[-2] in ".!?。"
+
+
 def _scores(blocks: list[tuple[_Element, str, int]]) -> dict[_Element, float]:
     scores: dict[_Element, float] = defaultdict(float)
     for owner, text, links in blocks:
         n = len(text)
         if n < 20 or links > 0.5 * n:
             continue
-        weight = n * (1 - links / n) + (10 if re.search(r"[.!?。다]\s*$|[.!?。]['\"”’]?$", text) else 0)
-        if n < 400 and _BOILER_TEXT.search(text):
+        weight = n * (1 - links / n) + (10 if _ends_sentence(text) else 0)
+        if n < 400 and _boiler(text):
             weight *= 0.1
-        elif _BOILER_TEXT.search(text[:200]) and re.search(r"cookie|intellectual property|rights reserved", text, re.I):
+        elif _boiler(text[:200]) and re.search(r"cookie|intellectual property|rights reserved", text, re.I):
             weight *= 0.1
         parent = owner.getparent()
         chain = [owner, parent, parent.getparent() if parent is not None else None]
@@ -469,7 +510,13 @@ def _local(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
 def _edition_group(meta: Metadata, url: str) -> str | None:
     if not meta.alternates:
         return None
-    urls = sorted({canonicalize(u, base=url) for u in meta.alternates.values()} | {url})
+    urls = {url}
+    for u in meta.alternates.values():
+        try:
+            urls.add(canonicalize(u, base=url))
+        except ValueError:  # a junk hreflang link does not name an edition
+            pass
+    urls = sorted(urls)
     return hashlib.sha256(urls[0].encode()).hexdigest()[:16]
 
 
@@ -491,11 +538,12 @@ def parse(raw: RawPage, source: Source, zone_from_lang: bool = False) -> Article
     decoded = decode_html(raw.body, raw.headers.get("content-type"))
     doc = html_document(decoded.text)
     tz = _zone(doc, source, zone_from_lang)
-    meta = extract_metadata(doc, raw.final_url, tz)
-    payload, payload_authors = _payload_article(doc)
     body = first(doc, "body")
+    body_strings = cache(lambda: stripped_strings(body) if body is not None else [])  # one walk, shared
+    meta = extract_metadata(doc, raw.final_url, tz, body_strings)
+    payload, payload_authors = _payload_article(doc)
     page_lines = [] if meta.authors or payload_authors or body is None else \
-        text_of(body, "\n").splitlines()  # bylines outside the body: read before stripping
+        "\n".join(body_strings()).splitlines()  # bylines outside the body: read before stripping
     paragraphs, how = extract_body(doc, source.profile.body, source.profile.drop)
     chars = sum(map(len, paragraphs))
     if meta.article_body and len(meta.article_body) > 2 * chars:
@@ -517,7 +565,11 @@ def parse(raw: RawPage, source: Source, zone_from_lang: bool = False) -> Article
                         f"{chars} body characters via {how} (minimum {MIN_BODY_CHARS})")
     if not meta.title:
         return Rejected(raw.url, source.name, "parse", "no_title", "no JSON-LD, OpenGraph, <h1> or <title> title")
-    canonical = canonicalize(meta.canonical_url, base=raw.final_url) if meta.canonical_url else canonicalize(raw.final_url)
+    try:
+        canonical = canonicalize(meta.canonical_url, base=raw.final_url) if meta.canonical_url else \
+            canonicalize(raw.final_url)
+    except ValueError:  # a junk <link rel=canonical> does not name the page
+        canonical = canonicalize(raw.final_url)
     pub = _local(meta.published, tz)
     authors = meta.authors or payload_authors or _byline_authors(paragraphs) or \
         _byline_authors(page_lines, anywhere=True)

@@ -25,6 +25,7 @@ import re
 from datetime import date, timedelta
 from typing import Callable
 
+from newsflow.extract._scan import finditer
 from newsflow.extract.base import END, START, Column, Table
 
 Value = tuple[str, int, int, int]  # (kind D|M|Q|H|Y|X, year, month/quarter/half, day)
@@ -670,6 +671,60 @@ _RULES: dict[str, list[tuple[re.Pattern, Callable]]] = {
 }
 
 
+def _needed(items, icase: bool) -> set[str] | None:
+    """Strings one of which every match of the parsed pattern ``items`` contains, or None when
+    no such set is known: a run of literal characters in sequence, a group's or a repeat's (at
+    least once) own set, a set per branch of an alternation (all branches need one). Literals
+    matched ignoring case are left out."""
+    from re import _constants as c
+
+    cands: list[set[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is c.LITERAL and not icase:
+            run.append(chr(av))
+            continue
+        if run:
+            cands.append({"".join(run)})
+            run = []
+        sub = None
+        if op is c.SUBPATTERN:
+            _, add, remove, pattern = av
+            sub = _needed(pattern.data, (icase or bool(add & c.SRE_FLAG_IGNORECASE))
+                          and not remove & c.SRE_FLAG_IGNORECASE)
+        elif op is c.ATOMIC_GROUP:
+            sub = _needed(av.data, icase)
+        elif op is c.BRANCH:
+            branches = [_needed(b.data, icase) for b in av[1]]
+            sub = set().union(*branches) if all(branches) else None
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _needed(av[2].data, icase)
+        if sub:
+            cands.append(sub)
+    if run:
+        cands.append({"".join(run)})
+    # the most telling set: its shortest string longest, then the fewest strings
+    return max(cands, key=lambda s: (min(map(len, s)), -len(s))) if cands else None
+
+
+_NEEDS: dict[re.Pattern, tuple[str, ...] | None] = {}
+
+
+def _needs(rx: re.Pattern) -> tuple[str, ...] | None:
+    """What a text must contain for ``rx`` to match in it (one of these strings), or None. A
+    rule whose strings are all absent cannot match: ``extract_dates`` skips its scan."""
+    if rx not in _NEEDS:
+        try:
+            from re import _parser
+
+            tree = _parser.parse(rx.pattern, rx.flags)
+            found = _needed(tree.data, bool(tree.state.flags & re.IGNORECASE))
+        except Exception:  # another Python's parser: scan every rule, as before
+            found = None
+        _NEEDS[rx] = tuple(sorted(found)) if found else None
+    return _NEEDS[rx]
+
+
 # ----------------------------------------------------------------------------------------
 
 def extract_dates(text: str, lang: str, published: date | None) -> list[dict]:
@@ -681,7 +736,10 @@ def extract_dates(text: str, lang: str, published: date | None) -> list[dict]:
         return []
     cands = []
     for i, (rx, handler) in enumerate(rules):
-        for m in rx.finditer(text):
+        needs = _needs(rx)
+        if needs is not None and not any(n in text for n in needs):
+            continue  # the rule's words are not in the text: it cannot match
+        for m in finditer(rx, text):
             if m.end() > m.start():
                 cands.append((m.start(), m.start() - m.end(), i, m, handler))
     cands.sort(key=lambda c: c[:3])

@@ -212,10 +212,40 @@ def _ko_compounds(text: str, gaz: Gazetteer) -> list[Mention]:
 _WORD = re.compile(r"\S+")
 
 
+def _words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each run of non-space characters (``\\S+``): ``str.split`` splits at
+    the same spaces, and each word is found where the previous one ended (only spaces lie between)."""
+    out = []
+    pos = 0
+    find = text.find
+    for w in text.split():
+        s = find(w, pos)
+        pos = s + len(w)
+        out.append((s, pos, w))
+    return out
+
+
+_MEMO_MAX = 200_000
+
+
+def _word_title(gaz: Gazetteer, word: str) -> tuple[str, str, str | None]:
+    """(the word without particle, that without a parenthesis, the title it ends with or None);
+    remembered per gazetteer, as words recur from article to article."""
+    memo = gaz.memo.setdefault("word_title", {})
+    hit = memo.get(word)
+    if hit is None:
+        core = strip_particle(word)
+        core_nop = core.partition("(")[0]
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        hit = memo[word] = (core, core_nop, gaz.title_at_end(core_nop))
+    return hit
+
+
 def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]:
     """NAME [ORG ...] TITLE, ORG NAME TITLE, and minimal 'surname TITLE' references."""
     by_start = {m.start: m for m in known}
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    words = _words(text)
     out: list[Mention] = []
 
     def known_at(s: int, e: int) -> Mention | None:
@@ -223,10 +253,8 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
         return m if m and m.end <= e and m.type in ("ORG", "COUNTRY", "LOCATION") else None
 
     for i, (ws, we, w) in enumerate(words):
-        core = strip_particle(w)
         # a title ends the word: 장관, 반도체과장; a parenthesis may follow: 대신(장관)
-        core_nop = core.partition("(")[0]
-        title = gaz.title_at_end(core_nop)
+        core, core_nop, title = _word_title(gaz, w)
         if not title:
             continue
         dept = core_nop[: -len(title)]
@@ -403,25 +431,35 @@ def _orgish(word: str, gaz: Gazetteer) -> bool:
     return len(word) >= 3 and not ko_is_name(word) and ko_is_proper(word)
 
 
+_KO_DESCRIBED = re.compile(rf"(?:{'|'.join(sorted(KO_DESCRIPTORS, key=len, reverse=True))})\s+"
+                          rf"([A-Za-z{HANGUL}][A-Za-z0-9&{HANGUL}]+)")
+_KO_ACCORDING = re.compile(rf"([A-Za-z{HANGUL}][A-Za-z0-9&{HANGUL}]+)에 따르면")
+_KO_NAME_WORD = re.compile(rf"(?<![{HANGUL}A-Za-z])([A-Za-z{HANGUL}][A-Za-z0-9&{HANGUL}]{{2,}})")
+_KO_COMPANY_END = re.compile(r"(?:증권|은행|전자|중공업|홀딩스|금융지주|자산운용|그룹|공사)$")
+_KO_INSTITUTION_END = re.compile(r"(?:협회|연합회|협의회|중앙회|진흥원|재단|공단|상공회의소|대학교|법원|연구원|연구소)$")
+_KO_AGENCY_END = re.compile(r"(?:청|처|위원회|공사)$")
+
+
 def _ko_structural_orgs(text: str, gaz: Gazetteer) -> list[Mention]:
     out = []
-    desc = "|".join(sorted(KO_DESCRIPTORS, key=len, reverse=True))
-    for m in re.finditer(rf"(?:{desc})\s+([A-Za-z{HANGUL}][A-Za-z0-9&{HANGUL}]+)", text):
+    for m in _KO_DESCRIBED.finditer(text):
         w = strip_particle(m.group(1))
         if w not in gaz.surfaces and ko_is_proper_or_latin(w) and not ko_is_name(w):
             out.append(Mention(m.start(1), m.start(1) + len(w), "ORG", w, w))
-    for m in re.finditer(rf"([A-Za-z{HANGUL}][A-Za-z0-9&{HANGUL}]+)에 따르면", text):
+    for m in _KO_ACCORDING.finditer(text):
         w = m.group(1)
         if w not in gaz.surfaces and ko_is_proper_or_latin(w) and not ko_is_name(w):
             out.append(Mention(m.start(1), m.end(1), "ORG", w, w))
-    for m in re.finditer(rf"(?<![{HANGUL}A-Za-z])([A-Za-z{HANGUL}][A-Za-z0-9&{HANGUL}]{{2,}})", text):
+    for m in _KO_NAME_WORD.finditer(text):
         w = m.group(1)
+        if len(w) < 4:
+            continue  # what strip_particle leaves of it is shorter still
         core = strip_particle(w)
         if core in gaz.surfaces or len(core) < 4 or KO_DEPT.search(core):
             continue
-        company = re.search(r"(?:증권|은행|전자|중공업|홀딩스|금융지주|자산운용|그룹|공사)$", core)
-        institution = re.search(r"(?:협회|연합회|협의회|중앙회|진흥원|재단|공단|상공회의소|대학교|법원|연구원|연구소)$", core) \
-            or (len(core) >= 6 and re.search(r"(?:청|처|위원회|공사)$", core))  # 대구경북경제자유구역청
+        company = _KO_COMPANY_END.search(core)
+        institution = _KO_INSTITUTION_END.search(core) \
+            or (len(core) >= 6 and _KO_AGENCY_END.search(core))  # 대구경북경제자유구역청
         if (company and ko_is_proper_or_latin(core[:company.start()])) or (institution and institution.start() >= 2):
             out.append(Mention(m.start(1), m.start(1) + len(core), "ORG", core, core))
     return out

@@ -45,6 +45,9 @@ class Gazetteer:
     _pattern: re.Pattern | None = None
     _title_index: tuple[dict[str, tuple[int, str]], list[int], set[str]] | None = field(
         default=None, repr=False, compare=False)
+    # what the extractors work out from this gazetteer, per word: one dict per purpose
+    # (entities: a word's title; keywords: whether a noun run is a term)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def pattern(self) -> re.Pattern:

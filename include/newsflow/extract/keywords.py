@@ -109,11 +109,17 @@ def _ko_noun_terms(doc: Doc) -> tuple[str, ...]:
         gaz = load("ko")
         terms: list[str] = []
         surfaces = []
+        memo = gaz.memo.setdefault("ko_not_term", {})
         for s, e in _ko_noun_runs(text, ko_tokens(doc)):
             term = text[s:e].strip("·")
-            if len(term) < 2 or len(term) > 20 or _DIGIT.search(term) and not _LATIN.search(term) \
-                    or not _WORD_START.match(term) \
-                    or KO_TIME.search(term) or gaz.title_at_end(term):
+            rejected = memo.get(term)
+            if rejected is None:
+                rejected = bool(len(term) < 2 or len(term) > 20 or _DIGIT.search(term) and not _LATIN.search(term)
+                                or not _WORD_START.match(term) or KO_TIME.search(term) or gaz.title_at_end(term))
+                if len(memo) >= 200_000:
+                    memo.clear()
+                memo[term] = rejected
+            if rejected:
                 surfaces.append(None)
                 continue
             terms.append(term)
@@ -128,33 +134,46 @@ def _ko_noun_terms(doc: Doc) -> tuple[str, ...]:
 def _ko_noun_runs(text: str, toks) -> list[tuple[int, int]]:
     """(start, end) of each run of nouns written together (핵심+광물), from kiwipiepy tokens."""
     runs: list[tuple[int, int]] = []
-    cur: list = []
-
-    def flush():
-        if cur:
-            runs.append((cur[0].start, cur[-1].start + cur[-1].len))
-            cur.clear()
-
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        glued = nxt is not None and nxt.start == t.start + t.len
-        noun = t.tag in NOUN_TAGS and not (glued and nxt.tag in ("XSV", "XSA"))
-        # a prefix glued to a noun (고+대역폭메모리) and digits inside a Latin name (HBM3E)
-        noun = noun or (t.tag in ("MM", "XPN") and glued and nxt.tag in NOUN_TAGS)
-        noun = noun or (t.tag == "SN" and cur and cur[-1].tag == "SL" and cur[-1].start + cur[-1].len == t.start)
+    # each token's tag, start and end read once (a kiwipiepy Token makes a new object per read)
+    tags = [t.tag for t in toks]
+    starts = [t.start for t in toks]
+    ends = [t.start + t.len for t in toks]
+    n = len(tags)
+    first = last = -1  # the current run: its first and last token (-1: no run)
+    for i in range(n):
+        tag, start = tags[i], starts[i]
+        glued = i + 1 < n and starts[i + 1] == ends[i]
+        nxt = tags[i + 1] if glued else None
+        noun = (tag in NOUN_TAGS and nxt not in ("XSV", "XSA")) \
+            or (nxt is not None and tag in ("MM", "XPN") and nxt in NOUN_TAGS) \
+            or (tag == "SN" and last >= 0 and tags[last] == "SL" and ends[last] == start)
+        # (a prefix glued to a noun: 고+대역폭메모리; digits inside a Latin name: HBM3E)
         if noun:
-            gap = text[cur[-1].start + cur[-1].len:t.start] if cur else ""
-            if cur and gap and not (gap in "·ㆍ" and cur[-1].len <= 2 and len(cur) == 1):
-                flush()
-            cur.append(t)
-        else:
-            flush()
-    flush()
+            if last >= 0:
+                gap = text[ends[last]:start]
+                if gap and not (gap in "·ㆍ" and ends[last] - starts[last] <= 2 and first == last):
+                    runs.append((starts[first], ends[last]))
+                    first = -1
+            if first < 0:
+                first = i
+            last = i
+        elif last >= 0:
+            runs.append((starts[first], ends[last]))
+            first = last = -1
+    if last >= 0:
+        runs.append((starts[first], ends[last]))
     return runs
 
 
-def _en_candidates(doc: Doc, entities: list[Row], stop: frozenset[str]) -> set[str]:
-    cands: set[str] = set()
+def _en_ngrams(doc: Doc, stop: frozenset[str]) -> list[str]:
+    """The body's 1-3 word sequences that neither start nor end with a stop word and hold no
+    digit, each once, in the order first found (``_en_candidates`` adds them to a set in this
+    order, so the set is the same as when they are added one by one as found). Cached per
+    document and stop list: ``candidate_terms`` and the keyword extractor both ask."""
+    cached = doc.cache.get("en_ngrams")
+    if cached is not None and cached[0] is stop:
+        return cached[1]
+    seen: dict[str, None] = {}
     for sent in _SENTENCE_BREAKS.split(doc.body):
         words = _EN_WORD.findall(sent)
         stopped = [w.lower() in stop for w in words]
@@ -164,26 +183,47 @@ def _en_candidates(doc: Doc, entities: list[Row], stop: frozenset[str]) -> set[s
                 # neither end a stop word (a middle one may be: "Bank of Korea"), no digits
                 if stopped[i] or stopped[i + n - 1] or any(digits[i:i + n]):
                     continue
-                cands.add(" ".join(words[i:i + n]))
+                seen[" ".join(words[i:i + n])] = None
+    out = list(seen)
+    doc.cache["en_ngrams"] = (stop, out)
+    return out
+
+
+def _en_candidates(doc: Doc, entities: list[Row], stop: frozenset[str]) -> set[str]:
+    cands: set[str] = set(_en_ngrams(doc, stop))
     for e in entities:
         if e["type"] in ("ORG", "LOCATION", "COUNTRY"):
             cands.add(e["text"])
     return cands
 
 
+_CJK_RUN = {"ja": re.compile(r"[一-龥ァ-ヶーA-Za-z0-9・]+"), "zh": re.compile(r"[一-龥A-Za-z0-9]+")}
+_ZH_BREAK = re.compile(f"[{ZH_BREAK}]")
+_CJK_PART = re.compile(r"[一-龥]+|[ァ-ヶー・]+|[A-Za-z][A-Za-z0-9]*")
+
+
+def _cjk_terms(doc: Doc, lang: str) -> list[str]:
+    """The body's kanji/katakana/Latin runs and their script-homogeneous parts (2-12 characters,
+    no digit), each once, in the order first found; cached per document and language."""
+    key = "cjk_terms:" + lang
+    if key not in doc.cache:
+        seen: dict[str, None] = {}
+        for m in _CJK_RUN["ja" if lang == "ja" else "zh"].finditer(doc.body):
+            run = m.group()
+            pieces = [run]
+            if lang == "zh":
+                pieces = [p for p in _ZH_BREAK.split(run) if p]
+            for p in pieces:
+                parts = _CJK_PART.findall(p)
+                for q in ([p] if len(parts) > 1 else []) + parts:
+                    if 2 <= len(q) <= 12 and not _DIGIT.search(q):
+                        seen[q] = None
+        doc.cache[key] = list(seen)
+    return doc.cache[key]
+
+
 def _cjk_candidates(doc: Doc, entities: list[Row], lang: str) -> set[str]:
-    cands: set[str] = set()
-    pattern = r"[一-龥ァ-ヶーA-Za-z0-9・]+" if lang == "ja" else r"[一-龥A-Za-z0-9]+"
-    for m in re.finditer(pattern, doc.body):
-        run = m.group()
-        pieces = [run]
-        if lang == "zh":
-            pieces = [p for p in re.split(f"[{ZH_BREAK}]", run) if p]
-        for p in pieces:
-            parts = re.findall(r"[一-龥]+|[ァ-ヶー・]+|[A-Za-z][A-Za-z0-9]*", p)
-            for q in ([p] if len(parts) > 1 else []) + parts:
-                if 2 <= len(q) <= 12 and not re.search(r"\d", q):
-                    cands.add(q)
+    cands: set[str] = set(_cjk_terms(doc, lang))
     for e in entities:
         if e["type"] in ("ORG", "LOCATION", "COUNTRY"):
             cands.add(e["text"])
@@ -210,16 +250,20 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
     grams = _ngram_counts(hay) if fold else Counter()
     scores: dict[str, float] = {}
     seen_keys: dict[str, str] = {}
+    names = [p for p in people if p]
+    name_starts = {p[0] for p in names}  # a term holding a name holds its first character
     for term in cands:
         key = term.lower() if fold else term
-        if key in stop or term in people or any(p and p in term for p in people) or len(key) < 2:
+        if len(key) < 2 or key in stop or term in people \
+                or not name_starts.isdisjoint(term) and any(p in term for p in names):
             continue
-        if any(w in stop for w in key.split()):
+        words = key.split()
+        if (len(words) != 1 or words[0] != key) and any(w in stop for w in words):
             continue  # 이상 고용률, 지원 방안: a phrase with a news-generic word is not a topic
         tf = grams[key] if fold else hay.count(key)
         if tf == 0:
             continue
-        n_words = len(key.split())
+        n_words = len(words)
         if fold and n_words > 1 and tf < 2:
             continue  # an English phrase must recur to be a topic
         if lang == "ko" and " " in key and tf < 2 and key not in title:
@@ -275,12 +319,14 @@ def extract_keywords(doc: Doc, entities: list[Row], top: int = 10) -> list[Row]:
 
 def _ngram_counts(hay: str) -> Counter:
     """Counts of every 1-3 word sequence (lowercased), within sentence pieces."""
-    counts: Counter = Counter()
+    grams: list[str] = []
     for sent in _SENTENCE_BREAKS.split(hay):
         words = _EN_WORD.findall(sent)
-        for n in (1, 2, 3):
-            counts.update(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
-    return counts
+        grams += words
+        if len(words) > 1:
+            grams += map(" ".join, zip(words, words[1:]))
+            grams += map(" ".join, zip(words, words[1:], words[2:]))
+    return Counter(grams)
 
 
 def candidate_terms(doc: Doc, entities: list[Row]) -> set[str]:

@@ -8,7 +8,6 @@ the page's declared language is trusted, defaulting to en.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 _VI = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 
@@ -40,13 +39,35 @@ def _script(ch: str) -> str | None:
     return None
 
 
+def _script_table():
+    """``_script`` of every character of the Basic Multilingual Plane, as a class number
+    (0 none, 1 hangul, 2 kana, 3 han, 4 latin); no character above it counts for a script."""
+    import numpy as np
+
+    ids = {None: 0, "hangul": 1, "kana": 2, "han": 3, "latin": 4}
+    return np.array([ids[_script(chr(o))] for o in range(0x10000)], dtype=np.uint8)
+
+
+_SCRIPTS = ("hangul", "kana", "han", "latin")
+_TABLE = None
+
+
+def _script_counts(sample: str) -> dict[str, int]:
+    """Letters per script in ``sample``: what counting each distinct character with ``_script``
+    gives, from a lookup table over the code points."""
+    global _TABLE
+    import numpy as np
+
+    if _TABLE is None:
+        _TABLE = _script_table()
+    codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    found = np.bincount(_TABLE[np.minimum(codes, 0xFFFF)], minlength=5)
+    return {name: int(found[i + 1]) for i, name in enumerate(_SCRIPTS)}
+
+
 def _detect(text: str, hint: str | None) -> tuple[str | None, float]:
     sample = text[:5000]
-    counts = {"hangul": 0, "kana": 0, "han": 0, "latin": 0}
-    for ch, k in Counter(sample).items():  # each distinct character once
-        script = _script(ch)
-        if script:
-            counts[script] += k
+    counts = _script_counts(sample)
     total = sum(counts.values())
     if total == 0:
         return hint, 0.0

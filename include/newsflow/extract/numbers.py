@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from newsflow.extract._scan import finditer
 from newsflow.extract.base import END, START, Column, Table
 
 Row = dict[str, Any]
 
 # Full-width digits and signs -> ASCII, one character for one so offsets survive.
 _FW = str.maketrans("０１２３４５６７８９％．－＋＄", "0123456789%.-+$")
+_FW_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _FW) + "]")
 
 _SP = r"[ \u00a0]"
 # Thousands with commas, or plain digits; an optional decimal part.
@@ -272,16 +274,16 @@ class _Lang:
     # -- candidates ---------------------------------------------------------------------------
     def candidates(self, text: str, raw: str) -> list[_Cand]:
         out: list[_Cand] = []
-        for m in self.suffix.finditer(text):
+        for m in finditer(self.suffix, text):
             c = self._suffix(m, text, raw)
             if c:
                 out.append(c)
-        for m in self.prefix.finditer(text):
+        for m in finditer(self.prefix, text):
             c = self._prefix(m, text)
             if c:
                 out.append(c)
         if self.lang == "en":
-            for m in self.won_w.finditer(text):
+            for m in finditer(self.won_w, text):
                 out.append(_Cand(m.start(), m.end(), _en_amount(m["amt"], m["scale"]), "KRW", "money"))
         if self.pct_zh:
             for m in self.pct_zh.finditer(text):
@@ -396,7 +398,7 @@ def extract_numbers(text: str, lang: str) -> list[Row]:
     """
     if not text:
         return []
-    norm = text.translate(_FW)
+    norm = text.translate(_FW) if _FW_CHARS.search(text) else text  # most texts have no full-width forms
     cands = _lang((lang or "en").lower()[:2]).candidates(norm, text)
     # Leftmost, then longest; drop anything overlapping a kept span.
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
