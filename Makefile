@@ -20,7 +20,7 @@ export NEWSFLOW_LAKE ?= $(CURDIR)/data/lake
 export NEWSFLOW_SOURCES ?= $(CURDIR)/include/sources.yaml
 export NEWSFLOW_SAMPLE_BASE ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale bench-crash
+.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale bench-crash fuzz
 
 help:
 	@echo "make run    - install, serve the sample site, run news_ingest for DATE=$(DATE), print a summary"
@@ -33,6 +33,7 @@ help:
 	@echo "make bench-scale  - a night of 1k/10k/100k synthetic pages replayed on every core, and night 30 vs night 1"
 	@echo "make bench-crash  - SIGKILL a run at 20 random moments, rerun: every table readable, rows equal to an uninterrupted run"
 	@echo "make bench-dedupe - dedupe quality on ../shared/gold/dedup_dev and 100k synthetic articles vs plain datasketch"
+	@echo "make fuzz         - 10,000 generated hostile pages through parse_page: uncaught exceptions, lone surrogates, s/page"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -91,6 +92,9 @@ bench-scale: venv
 
 bench-crash: venv
 	$(PY) bench/bench_crash.py $(BENCH_ARGS)
+
+fuzz: venv
+	$(PY) bench/fuzz.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .airflow data .pytest_cache

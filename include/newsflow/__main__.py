@@ -31,14 +31,26 @@ def cmd_parse(args: argparse.Namespace) -> int:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         pages = sorted(Path(args.dir).glob("*.html"))
-        started = time.monotonic()
+        started, failed = time.monotonic(), []
+        # one bad page never stops the run: every page that parses is written, every one that
+        # does not (unreadable, a parser or cleaner error) is named here, and the exit status says so
         for i, page in enumerate(pages, 1):
-            data = parse_page(page.read_bytes(), urls.get(page.stem, f"file://{page.resolve()}"), source, by_lang)
-            (out / f"{page.stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            try:
+                data = parse_page(page.read_bytes(), urls.get(page.stem, f"file://{page.resolve()}"), source, by_lang)
+                (out / f"{page.stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            except Exception as exc:  # noqa: BLE001  (OSError; parse_page itself does not raise)
+                failed.append(page)
+                print(f"newsflow: {page}: failed: {type(exc).__name__}: {exc}"[:1000], file=sys.stderr)
+                continue
+            rejected = data.get("rejected") or {}
+            if rejected.get("reason") in ("parser_error", "clean_error"):  # written, as a reject, and named
+                failed.append(page)
+                print(f"newsflow: {page}: {rejected['reason']}: {rejected.get('detail')}"[:1000], file=sys.stderr)
             if i % 50 == 0:
                 print(f"parsed {i}/{len(pages)}", file=sys.stderr)
-        print(f"parsed {len(pages)} pages into {out} in {time.monotonic() - started:.1f}s", file=sys.stderr)
-        return 0
+        print(f"parsed {len(pages)} pages into {out} in {time.monotonic() - started:.1f}s"
+              + (f"; {len(failed)} failed (named above)" if failed else ""), file=sys.stderr)
+        return 2 if failed else 0
     if not args.page:
         raise ConfigError("parse needs PAGE.html, or --dir IN --out OUT")
     page = Path(args.page)

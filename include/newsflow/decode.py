@@ -5,6 +5,8 @@ first 4 KiB -> charset-normalizer's detector -> UTF-8 with replacement. A declar
 charset is only used if the bytes actually decode with it (a lying ``<meta>`` falls
 through to the detector). Korean legacy labels (``euc-kr``, ``ks_c_5601-1987``, ...) are
 decoded as CP949, its superset, and ``gb2312``/``gbk`` as GB18030, for the same reason.
+Python codecs that are no web charset (``unicode_escape``, ``utf-7``, ``punycode``...) are
+unknown labels, and the decoded text never holds a lone surrogate (``scrub_surrogates``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ _META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
 _TAG_RE = re.compile(r"<(?:script[^<]*(?:<(?!/script>)[^<]*)*</script>|style[^<]*(?:<(?!/style>)[^<]*)*</style>"
                      r"|[^>]*>)", re.S | re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Python codecs no page may name: they turn escapes into characters (lone surrogates
+# included), are pure-Python and quadratic (punycode), or are no charset at all
+_NOT_WEB = frozenset({"unicode-escape", "raw-unicode-escape", "utf-7", "punycode", "idna", "charmap"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate (U+D800..U+DFFF, which no UTF-8 writer accepts: JSON
+    escapes such as ``\\ud800``, odd codecs) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +56,10 @@ def normalize_charset(label: str | None) -> str | None:
     label = _SUPERSETS.get(label, label)
     try:
         info = codecs.lookup(label)
-        if not getattr(info, "_is_text_encoding", True):
+        if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_WEB:
             return None  # base64, zlib...: not a charset
         info.decode(b"")  # the 'undefined' codec raises here
-    except (LookupError, UnicodeError):
+    except (LookupError, UnicodeError, ValueError, TypeError):  # a NUL in the label is a ValueError
         return None
     return info.name
 
@@ -66,11 +78,53 @@ def _try(body: bytes, encoding: str | None, strict: bool = False) -> str | None:
         return None
     try:
         text = body.decode(encoding)
-    except (UnicodeError, LookupError):
+    except Exception:  # noqa: BLE001  (UnicodeError, LookupError; a codec may raise anything)
         return None
-    if strict and misdecoded(_TAG_RE.sub(" ", text[:200_000])):
+    if strict and misdecoded(strip_tags(text[:200_000])):
         return None
-    return text
+    return scrub_surrogates(text)
+
+
+_SCRIPT_OPEN, _STYLE_OPEN = re.compile(r"<script", re.I), re.compile(r"<style", re.I)
+_SCRIPT_CLOSE, _STYLE_CLOSE = re.compile(r"</script>", re.I), re.compile(r"</style>", re.I)
+
+
+def strip_tags(text: str) -> str:
+    """``_TAG_RE.sub(" ", text)`` in linear time: a script or style element up to its first
+    closing tag, or a tag up to its first ``>``, becomes one space. The regex tries every
+    ``<`` again to the end of the text when nothing closes it (``<<<<...``, a thousand
+    unclosed ``<script>`` tags: quadratic); here a closing tag looked for once is reused,
+    and the scan ends at the first ``<`` with no ``>`` after it."""
+    out: list[str] = []
+    pos, find = 0, text.find
+    closes: dict[re.Pattern[str], tuple[int, int, int]] = {}  # pattern -> (searched from, start, end)
+
+    def close_end(rx: re.Pattern[str], start: int) -> int:
+        """End of the first ``rx`` match at or after ``start`` (-1: none)."""
+        done = closes.get(rx)
+        if done is None or done[0] > start or 0 <= done[1] < start:
+            m = rx.search(text, start)
+            done = closes[rx] = (start, m.start(), m.end()) if m else (start, -1, -1)
+        return done[2]
+
+    i = find("<")
+    while i >= 0:
+        end = -1
+        if _SCRIPT_OPEN.match(text, i):
+            end = close_end(_SCRIPT_CLOSE, i + 7)
+        elif _STYLE_OPEN.match(text, i):
+            end = close_end(_STYLE_CLOSE, i + 6)
+        if end < 0:
+            gt = find(">", i + 1)
+            if gt < 0:
+                break  # no ">" after this "<": no tag starts here or later
+            end = gt + 1
+        out.append(text[pos:i])
+        out.append(" ")
+        pos = end
+        i = find("<", pos)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
@@ -80,7 +134,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
         return Decoded(text, declared, "http")
     for bom, enc in _BOMS:
         if body.startswith(bom):
-            return Decoded(body[len(bom):].decode(enc, errors="replace"), enc, "bom")
+            return Decoded(scrub_surrogates(body[len(bom):].decode(enc, errors="replace")), enc, "bom")
     m = _META_RE.search(body[:4096])
     meta = normalize_charset(m.group(1).decode("ascii", "ignore")) if m else None
     if meta and meta.startswith("utf-16"):  # a meta tag readable as ASCII cannot be UTF-16

@@ -12,6 +12,13 @@ against bs4's tree of the same parse): its strings in document order, each strip
 ones left out, joined by ``sep``. A comment or a removed element still separates two strings,
 and the text of scripts, styles, ``<template>``, ruby annotations (``<rt>``/``<rp>``) and of
 doctypes inside the page (processing instructions in the tree) is not part of it.
+
+Hostile pages: every walk here is iterative (libxml2 nests up to 2,048 levels, deeper than
+Python's recursion limit), JSON-LD values are used only when they have the type the field
+needs (a dict headline, a numeric author or a list date are no value), deep JSON that
+``json.loads`` refuses is skipped like broken JSON, strings taken from JSON never carry a lone
+surrogate, and the date, title and role-word regexes run in linear time on long runs of
+whitespace (possessive quantifiers, and no match attempt from inside a run).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -26,7 +34,10 @@ from itertools import islice
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
+from lxml import etree
 from lxml.etree import _Element
+
+from newsflow.decode import scrub_surrogates
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +53,26 @@ _DATE_LABELS = ("기사입력", "최초입력", "입력", "등록", "게재", "�
                 "Published", "Updated", "Posted", "发布时间", "發佈時間", "发表时间", "时间", "更新", "公開", "掲載",
                 "更新日時", "Ngày đăng", "Cập nhật")
 _KO_DATE = re.compile(
-    # a date starts with its label, a space, a colon or the year: the lookahead only saves time
-    rf"(?=[\s:：12{''.join(sorted({label[0] for label in _DATE_LABELS}))}])"
-    rf"(?P<label>{'|'.join(_DATE_LABELS)})?\s*[:：]?\s*"
-    r"(?P<y>20\d\d|19\d\d)\s*(?:[.\-/]|년|年)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월|月)\s*(?P<d>\d{1,2})\s*[일日]?\.?"
-    r"(?:\s*[(（][월화수목금토일月火水木金土日一二三四五六天]{1,3}[)）])?"
-    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm|上午|下午|午前|午後)?\s*(?P<H>\d{1,2})\s*[:시時]\s*(?P<M>\d{2})"
-    r"(?:\s*[:분分]\s*(?P<S>\d{2}))?)?"
+    # a date starts with its label, a space, a colon or the year: the lookahead only saves time.
+    # Linear on long whitespace runs, with the same matches as the plain pattern (every \s* is
+    # followed by something that is no space, so taking the whole run never loses a match, and a
+    # match never starts inside a run: it would have started at the run's first space, and no
+    # match ends inside one); plain \s* tried each split of a run at each of its positions.
+    rf"(?!(?<=\s)\s)(?=[\s:：12{''.join(sorted({label[0] for label in _DATE_LABELS}))}])"
+    rf"(?P<label>{'|'.join(_DATE_LABELS)})?\s*+[:：]?+\s*+"
+    r"(?P<y>20\d\d|19\d\d)\s*+(?:[.\-/]|년|年)\s*+(?P<m>\d{1,2})\s*+(?:[.\-/]|월|月)\s*+(?P<d>\d{1,2})\s*+[일日]?\.?"
+    r"(?:\s*+[(（][월화수목금토일月火水木金土日一二三四五六天]{1,3}[)）])?"
+    r"(?:\s*+(?P<ampm>오전|오후|AM|PM|am|pm|上午|下午|午前|午後)?\s*+(?P<H>\d{1,2})\s*+[:시時]\s*+(?P<M>\d{2})"
+    r"(?:\s*+[:분分]\s*+(?P<S>\d{2}))?)?"
 )
 _MODIFIED_LABELS = ("수정", "업데이트", "Updated", "更新", "更新日時", "Cập nhật")
-_ROLE_WORDS = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|논설위원|記者|特派員|编辑|記者|reporter|correspondent)\s*$", re.I)
+_ROLE_WORDS = re.compile(r"(?<!\s)\s*+(?:기자|특파원|선임기자|객원기자|논설위원|記者|特派員|编辑|記者|reporter|correspondent)\s*$", re.I)
 # the zone a UTC timestamp is shown in when the caller does not say (the page's language decides)
 LANG_TZ = {"ko": "Asia/Seoul", "ja": "Asia/Tokyo", "zh": "Asia/Shanghai", "vi": "Asia/Ho_Chi_Minh"}
 _URL_DATE = (re.compile(r"/(20\d\d)[/-](\d\d)[/-](\d\d)(?:/|$|[^\d])"),
              re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)\d{0,3}(?!\d)"),
              re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)"))
-_TITLE_SPLIT = re.compile(r"\s+(?:[|\-–—:·<>]|::)\s+")
+_TITLE_SPLIT = re.compile(r"(?<!\s)\s++(?:[|\-–—:·<>]|::)\s+")  # \s+ and no start inside a run: linear
 _LD_JSON = re.compile(r"ld\+json", re.I)
 # elements whose strings are not page text (nor are comments' and processing instructions')
 NOT_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
@@ -67,34 +82,80 @@ def strings(el: _Element) -> list[str]:
     """``el``'s strings in document order: its text, its descendants' text and tails (``NOT_TEXT``
     elements' only when ``el`` is one of them, as bs4 does)."""
     if el.tag in NOT_TEXT:  # asked of a script (style, ...) itself: its own strings
-        return _kind_strings(el, el.tag, el.tag)
+        return _kind_strings(el, el.tag)
     if next(el.iterancestors(*NOT_TEXT), None) is not None:
         return []
-    out: list[str] = []
-    _page_strings(el, out)
-    return out
+    return list(iter_strings(el))
 
 
-def _page_strings(el: _Element, out: list[str]) -> None:
-    if next(el.iterdescendants(*NOT_TEXT), None) is None:  # nothing to leave out: lxml's own walk
-        out += el.itertext()
+# comments and processing instructions below an element: lxml's itertext() slows down
+# quadratically with their number (80,000 take half a second), so past this many it is not used
+_MARKS = etree.XPath("count(descendant::comment()) + count(descendant::processing-instruction())")
+_MAX_MARKS = 1000
+
+
+def iter_strings(el: _Element) -> Iterator[str]:
+    """``strings(el)`` of an element that is no ``NOT_TEXT`` one nor inside one, one at a time.
+    A walk with its own stack; a subtree without ``NOT_TEXT`` elements is lxml's own walk
+    (``itertext``), unless it holds thousands of comments: then this walk goes on through it."""
+    plain = _plain(el)
+    if plain is True:
+        yield from el.itertext()
         return
     if el.text:
-        out.append(el.text)
-    for child in el:
+        yield el.text
+    stack = [(el, iter(el), plain)]  # element, its children, nothing below it to leave out
+    while stack:
+        node, children, bare = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and node.tail:
+                yield node.tail
+            continue
         tag = child.tag
         if tag.__class__ is str and tag not in NOT_TEXT:  # comments have a function as tag
-            _page_strings(child, out)
+            inner = bare or _plain(child)
+            if inner is True:
+                yield from child.itertext()
+            else:
+                if child.text:
+                    yield child.text
+                stack.append((child, iter(child), inner))
+                continue  # its tail once its subtree is done
         if child.tail:
-            out.append(child.tail)
+            yield child.tail
 
 
-def _kind_strings(el: _Element, kind: str, current: str) -> list[str]:
-    """Strings of ``el`` whose nearest ``NOT_TEXT`` container is a ``kind`` (``current``: el's)."""
-    out = [el.text] if el.text and current == kind else []
-    for child in el:
+def _plain(el: _Element) -> bool | str:
+    """True: nothing below ``el`` to leave out and few comments, lxml's own walk gives its
+    strings; "bare": nothing to leave out, but too many comments for it; False: something to
+    leave out."""
+    if not len(el):  # no children at all
+        return True
+    if next(el.iterdescendants(*NOT_TEXT), None) is not None:
+        return False
+    return True if _MARKS(el) < _MAX_MARKS else "bare"
+
+
+def _kind_strings(el: _Element, kind: str) -> list[str]:
+    """Strings of ``el`` (a ``kind`` element) whose nearest ``NOT_TEXT`` container is a ``kind``."""
+    out = [el.text] if el.text else []
+    stack = [(el, iter(el), kind)]  # (element, its children, its nearest NOT_TEXT container)
+    while stack:
+        node, children, current = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and node.tail and stack[-1][2] == kind:
+                out.append(node.tail)
+            continue
         if child.tag.__class__ is str:
-            out += _kind_strings(child, kind, child.tag if child.tag in NOT_TEXT else current)
+            inner = child.tag if child.tag in NOT_TEXT else current
+            if child.text and inner == kind:
+                out.append(child.text)
+            stack.append((child, iter(child), inner))
+            continue
         if child.tail and current == kind:
             out.append(child.tail)
     return out
@@ -174,15 +235,18 @@ def _jsonld_objects(doc: _Element) -> Iterator[dict[str, Any]]:
             continue
         try:
             data = json.loads(raw, strict=False)
-        except json.JSONDecodeError:
+        except RecursionError:  # nested deeper than the decoder goes: no page's metadata
+            log.debug("JSON-LD block nested too deep, skipped")
+            continue
+        except ValueError:  # JSONDecodeError, or a number of more than 4,300 digits
             try:  # trailing commas and stray control characters are the usual breakage
                 data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):
                 log.debug("unreadable JSON-LD block skipped")
                 continue
-        stack = [data]
+        stack = deque([data])
         while stack:
-            item = stack.pop(0)
+            item = stack.popleft()
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
@@ -192,18 +256,35 @@ def _jsonld_objects(doc: _Element) -> Iterator[dict[str, Any]]:
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
+    """The object's ``@type`` names, lower-cased (only strings can name an article type: the
+    text of a dict or a list, deep ones included, is never looked at)."""
     t = obj.get("@type", [])
-    return {str(x).lower() for x in (t if isinstance(t, list) else [t])}
+    return {x.lower() for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
 
 
 def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value] if value.strip() and not value.startswith("http") else []
-    if isinstance(value, dict):
-        return _names(value.get("name"))
+    """Author names in a JSON-LD ``author``: strings, ``name`` of objects, lists of either, in
+    order, at any depth (a walk with its own stack); URLs and blank strings are no name."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if v.strip() and not v.startswith("http"):
+                out.append(v)
+        elif isinstance(v, dict):
+            stack.append(v.get("name"))
+        elif isinstance(v, list):
+            stack.extend(reversed(v))
+    return out
+
+
+def _text(value: Any) -> str | None:
+    """A JSON-LD value used as text: a string, or a list's first string; a dict, a number,
+    null are none (``"headline": {"@value": ...}`` is no headline we can read)."""
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
-    return []
+        value = next((v for v in value if isinstance(v, str) and v), None)
+    return value if isinstance(value, str) else None
 
 
 def _meta(doc: _Element) -> dict[str, str]:
@@ -240,7 +321,7 @@ def extract_metadata(soup: _Element, url: str, tz: ZoneInfo,
     h1, title = first(soup, "h1"), first(soup, "title")
     title_tag = text_of(title) if title is not None else None
     pick("title",
-         ("jsonld", lambda: (ld or {}).get("headline") or (ld or {}).get("name")),
+         ("jsonld", lambda: _text((ld or {}).get("headline")) or _text((ld or {}).get("name"))),
          ("og", lambda: meta.get("og:title") or meta.get("twitter:title")),
          ("h1", lambda: text_of(h1) if h1 is not None else None),
          ("heading", lambda: _heading_in_title(soup, title_tag) if title_tag else None),
@@ -276,7 +357,8 @@ def extract_metadata(soup: _Element, url: str, tz: ZoneInfo,
         a for k in _AUTHOR_META if (a := meta.get(k)) and not a.startswith("http")][:1]
     authors = [n for a in authors if (n := _ROLE_WORDS.sub("", a).strip()) and not re.fullmatch(r"[\d\W_]+", n)]
     html = first(soup, "html")
-    lang = (html.get("lang") if html is not None else None) or (ld or {}).get("inLanguage") or meta.get("og:locale")
+    lang = (html.get("lang") if html is not None else None) or _text((ld or {}).get("inLanguage")) \
+        or meta.get("og:locale")
     alternates = {}
     for link in soup.iter("link"):
         if "alternate" in _tokens(link, "rel") and link.get("hreflang") is not None and link.get("href"):
@@ -285,16 +367,19 @@ def extract_metadata(soup: _Element, url: str, tz: ZoneInfo,
     section = (ld or {}).get("articleSection") or meta.get("article:section")
     if isinstance(section, list):
         section = section[0] if section else None
+    if not isinstance(section, (str, int, float)):
+        section = None  # a dict or a list: no section name (and no text of a deep structure)
     body = (ld or {}).get("articleBody")
+    title = found.get("title")
     return Metadata(
-        title=found.get("title"), title_source=found.get("title_source"),
+        title=scrub_surrogates(title) if title else title, title_source=found.get("title_source"),
         published=published[0], date_source=published[1], modified=modified,
-        authors=tuple(dict.fromkeys(a.strip() for a in authors if a.strip())),
-        lang=str(lang).split("-")[0].split("_")[0].lower() if lang else None,
-        section=str(section) if section else None,
+        authors=tuple(dict.fromkeys(scrub_surrogates(a.strip()) for a in authors if a.strip())),
+        lang=scrub_surrogates(str(lang).split("-")[0].split("_")[0].lower()) if lang else None,
+        section=scrub_surrogates(str(section)) if section else None,
         canonical_url=canonical.get("href") if canonical is not None else None,
         og_type=meta.get("og:type"), has_article_markup=ld is not None or "article:published_time" in meta
-        or (meta.get("og:type") == "article"), article_body=body if isinstance(body, str) else None,
+        or (meta.get("og:type") == "article"), article_body=scrub_surrogates(body) if isinstance(body, str) else None,
         alternates=alternates,
     )
 
@@ -332,16 +417,72 @@ def _visible_date(text: str, tz: ZoneInfo, labels: tuple[str, ...] | None = None
     return None, None
 
 
+# elements _heading_in_title may read the text of, counted with everything below them: a page
+# nesting thousands of elements around one title-sized text would be read once per element
+_HEADING_NODES = 20_000
+
+
 def _heading_in_title(doc: _Element, title: str) -> str | None:
-    """The longest heading-like text that ``<title>`` contains (drops "[Paper] " or " | Paper")."""
+    """The longest heading-like text that ``<title>`` contains (drops "[Paper] " or " | Paper").
+    Only elements whose text has a fitting length are read (``text_lengths``)."""
     norm = re.sub(r"\s+", " ", title).strip()
     best = None
+    lengths = text_lengths(doc)
+    budget = _HEADING_NODES
     for el in islice(doc.iter("h1", "h2", "h3", "b", "strong", "td", "div", "span", "p"), 3000):
+        n, size, _ = lengths[el]
+        if not (8 <= n < len(norm) and n >= 0.5 * len(norm)):
+            continue
+        budget -= size
+        if budget < 0:
+            break
         text = text_of(el)
-        if 8 <= len(text) < len(norm) and len(text) >= 0.5 * len(norm) and text in norm:
+        if text in norm:
             if best is None or len(text) > len(best):
                 best = text
     return best
+
+
+def text_lengths(root: _Element) -> dict[_Element, tuple[int, int, int]]:
+    """For ``root`` and every element below it, in one walk: ``len(text_of(el))``, the number of
+    nodes in its subtree (itself included) and ``sum(len(text_of(a)) for a in el.iterdescendants("a"))``.
+    The length is ``text_of``'s for every element but the ``NOT_TEXT`` ones themselves (whose
+    own strings are not counted); inside one it is 0, as ``text_of`` says."""
+    out: dict[_Element, tuple[int, int, int]] = {}
+
+    def add(acc: list[int], text: str | None) -> None:
+        if text and (n := len(text.strip())):
+            acc[0] += n
+            acc[1] += 1
+
+    acc0 = [0, 0, 1, 0]  # stripped characters, non-empty strings, nodes, link characters below
+    add(acc0, root.text)
+    hidden0 = root.tag in NOT_TEXT or next(root.iterancestors(*NOT_TEXT), None) is not None
+    stack = [(root, iter(root), acc0, hidden0)]  # element, its children, its sums, inside NOT_TEXT (or one)
+    while stack:
+        el, children, acc, hidden = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            length = 0 if hidden or not acc[1] else acc[0] + acc[1] - 1
+            out[el] = (length, acc[2], acc[3])
+            if stack:
+                parent = stack[-1][2]
+                parent[2] += acc[2]
+                parent[3] += acc[3] + (length if el.tag == "a" else 0)
+                if el.tag not in NOT_TEXT:
+                    parent[0] += acc[0]
+                    parent[1] += acc[1]
+                add(parent, el.tail)
+            continue
+        if child.tag.__class__ is str:
+            inner = [0, 0, 1, 0]
+            add(inner, child.text)
+            stack.append((child, iter(child), inner, hidden or child.tag in NOT_TEXT))
+        else:  # a comment or a processing instruction: no text, a tail
+            acc[2] += 1
+            add(acc, child.tail)
+    return out
 
 
 def _url_date(url: str, tz: ZoneInfo) -> datetime | None:

@@ -13,6 +13,13 @@ reading: a comment or a removed element separates two strings (see ``metadata.te
 doctype inside the page is text of the blocks around it, and a page without ``<body>`` is read
 from the document node down. Profile selectors are CSS (lxml's cssselect), matched against
 the whole page.
+
+No page makes ``parse`` raise: what cannot be parsed becomes a ``Rejected`` with reason
+``parser_error`` (the exception's type and message in its detail), and no string of the
+result holds a lone surrogate (U+FFFD stands in: Parquet and JSON writers refuse them).
+Walks of the tree keep their own stack (libxml2 nests 2,048 levels deep, past Python's
+recursion limit), and "is this node inside that one" questions are answered once per
+ancestor, not once per (node, ancestor) pair, so a page nested thousands deep stays linear.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import json
 import logging
 import re
 from collections import defaultdict
+from dataclasses import fields, replace
 from datetime import datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
@@ -30,8 +38,9 @@ from lxml import etree
 from lxml.etree import _Element
 
 from newsflow.config import Source
-from newsflow.decode import decode_html, misdecoded
-from newsflow.metadata import LANG_TZ, Metadata, extract_metadata, first, stripped_strings, text_of
+from newsflow.decode import decode_html, misdecoded, scrub_surrogates
+from newsflow.metadata import (LANG_TZ, NOT_TEXT, Metadata, extract_metadata, first, stripped_strings, text_lengths,
+                               text_of)
 from newsflow.models import Article, RawPage, Rejected
 from newsflow.urls import article_id, canonicalize
 
@@ -39,6 +48,16 @@ log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "generic-0.1"
 MIN_BODY_CHARS = 80
+# Bounds on hostile pages (no news page comes near them: the largest of ../shared/corpus has 2.2
+# million characters, 3,319 elements, 455 paragraphs of at most 39,443 characters): a page is
+# read up to its 6,000,000th character, its tree up to its 50,000th element (document order);
+# an article keeps its first 5,000 paragraphs, each up to its 100,000th character (the cleaner
+# works per paragraph, and its 3-gram sets grow with a paragraph's length: a 5 MB "paragraph"
+# took seconds and half a gigabyte). Parsing costs at least linear time in each.
+MAX_HTML_CHARS = 6_000_000
+MAX_ELEMENTS = 50_000
+MAX_PARAGRAPHS = 5_000
+MAX_PARAGRAPH_CHARS = 100_000
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "header", "footer", "aside",
               "form", "button", "select", "input", "textarea", "object", "embed", "canvas", "video", "audio")
 _BLOCK = {"p", "div", "td", "th", "li", "ul", "ol", "dl", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -93,12 +112,33 @@ def html_document(text: str, wrapped: bool = False) -> _Element:
     if len(tops) == 1 and not wrapped and first(root, "body") is not None:
         if stray:
             _place_doctypes(None, tops, text)
+        _cap_elements(root)
         return root
     doc = etree.Element(_DOCUMENT)
     doc.extend(tops)
     if stray or doctypes and (wrapped or first(doc, "body") is None):
         _place_doctypes(doc, tops, text)
+    _cap_elements(doc)
     return doc
+
+
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
+_NTH_ELEMENT = etree.XPath("(//*)[$n]")
+
+
+def _cap_elements(top: _Element) -> None:
+    """Cut the tree after its ``MAX_ELEMENTS``-th element in document order (what follows it,
+    its own subtree included, goes): every step after this one is at least linear in the
+    number of elements, and a page of a million ``<b>`` tags is no article."""
+    if _COUNT_ELEMENTS(top) <= MAX_ELEMENTS:
+        return
+    node = _NTH_ELEMENT(top, n=MAX_ELEMENTS)[0]
+    for child in list(node):
+        node.remove(child)
+    while node is not top and (parent := node.getparent()) is not None:
+        for sibling in list(node.itersiblings()):
+            parent.remove(sibling)
+        node = parent
 
 
 def _doctype_string(name: str | None, pubid: str | None, system: str | None, in_pre: bool) -> str:
@@ -159,35 +199,52 @@ class _DoctypeFinder:
 
 def _place_doctypes(doc: _Element | None, tops: list[_Element], text: str) -> None:
     """Put a doctype mark where bs4 has a doctype string: inside the page's ``tops``
-    (its ``<html>`` elements), splitting the text it interrupts, and at the top level of ``doc``."""
+    (its ``<html>`` elements), splitting the text it interrupts, and at the top level of ``doc``.
+    Doctypes in a row split one text again and again: each mark's tail is kept as a slice of
+    that text until all are placed (thousands of doctypes in one text stay linear)."""
     parser = etree.HTMLParser(target=_DoctypeFinder(), recover=True)
     parser.feed(text)
     nodes = [node for top in tops for node in top.iter()]
     marks: list[_Element] = []
+    tails: dict[int, tuple[str, int, int]] = {}  # mark number -> its tail, text[start:end]
     for parent, prev, chars, value in parser.close():
-        mark = etree.ProcessingInstruction(_DOCTYPE_PI, value)  # a doctype never holds ">"
+        try:
+            mark = etree.ProcessingInstruction(_DOCTYPE_PI, value)  # a doctype never holds ">"
+        except ValueError:  # a control character in it
+            mark = etree.ProcessingInstruction(_DOCTYPE_PI, _xml_safe(value))
         marks.append(mark)
         if prev is not None and prev >= len(nodes) or parent is not None and parent >= len(nodes):
             continue  # the two parses disagree (never seen): leave it out
         sibling = None if prev is None else marks[-prev - 1] if prev < 0 else nodes[prev]
         if parent is not None:
-            _insert_text_mark(nodes[parent], sibling, chars, mark)
+            if prev is not None and prev < 0 and -prev - 1 in tails:  # after a mark: split its tail
+                around, start, end = tails[-prev - 1]
+                cut = min(start + chars, end)
+                tails[-prev - 1] = (around, start, cut)
+                tails[len(marks) - 1] = (around, cut, end)
+                sibling.addnext(mark)
+            else:
+                around = _insert_text_mark(nodes[parent], sibling, chars, mark)
+                tails[len(marks) - 1] = (around, min(chars, len(around)), len(around))
         elif doc is not None and sibling is not None:
             sibling.addnext(mark)
         elif doc is not None:
             doc.insert(0, mark)
+    for number, (around, start, end) in tails.items():
+        _set_text(marks[number], "tail", around[start:end] or None)
 
 
-def _insert_text_mark(parent: _Element, sibling: _Element | None, chars: int, mark: _Element) -> None:
-    """Put ``mark`` ``chars`` characters into the text that follows ``sibling`` (or opens ``parent``)."""
+def _insert_text_mark(parent: _Element, sibling: _Element | None, chars: int, mark: _Element) -> str:
+    """Put ``mark`` ``chars`` characters into the text that follows ``sibling`` (or opens ``parent``);
+    the text it splits is returned (the caller sets the mark's tail, ``text[chars:]``)."""
     around = (sibling.tail if sibling is not None else parent.text) or ""
-    mark.tail = around[chars:] or None
     if sibling is not None:
-        sibling.tail = around[:chars] or None
+        _set_text(sibling, "tail", around[:chars] or None)
         sibling.addnext(mark)
     else:
-        parent.text = around[:chars] or None
+        _set_text(parent, "text", around[:chars] or None)
         parent.insert(0, mark)
+    return around
 
 
 def _invisible(t: _Element) -> bool:
@@ -204,7 +261,28 @@ def _drop(el: _Element) -> None:
         return
     tail, mark = el.tail, etree.Comment()
     parent.replace(el, mark)
-    mark.tail = tail
+    _set_text(mark, "tail", tail)
+
+
+# what libxml2's HTML parser keeps in text but lxml refuses to write back (C0 controls but tab,
+# newline and return; U+FFFE, U+FFFF): the ones Python counts as spaces become a space
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_SPACE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def _set_text(node: _Element, attr: str, value: str | None) -> None:
+    """``node.text`` or ``node.tail`` = ``value``, which came out of the tree; a control character
+    lxml will not write back is replaced (``_xml_safe``)."""
+    try:
+        setattr(node, attr, value)
+    except ValueError:
+        setattr(node, attr, _xml_safe(value))
+
+
+def _xml_safe(value: str) -> str:
+    """``value`` with the characters lxml refuses replaced: a space for the ones Python counts as
+    spaces, U+FFFD for the others."""
+    return _NOT_XML.sub(lambda m: " " if m.group() in _NOT_XML_SPACE else "\ufffd", value)
 
 
 # the non-ASCII spaces bs4 splits class names at and XPath's normalize-space() does not (XML has
@@ -246,7 +324,35 @@ def _select(scope: _Element, selector: str) -> list[_Element]:
     found = _css(selector)(top)
     if scope is top:
         return [el for el in found if el.tag != _DOCUMENT]
-    return [el for el in found if any(a is scope for a in el.iterancestors())]
+    below = _below({scope})
+    return [el for el in found if below(el)]
+
+
+def _below(targets: set[_Element]):
+    """``below(node)``: some (strict) ancestor of ``node`` is in ``targets``. Each ancestor's
+    answer is kept, so asking it of every node of a page nested thousands deep stays linear.
+    ``targets`` may grow between questions only by nodes whose descendants have not been
+    asked about yet (document order)."""
+    known: dict[_Element, bool] = {}  # a node (not in targets itself) -> it or an ancestor is
+
+    def below(node: _Element) -> bool:
+        path = []
+        up = node.getparent()
+        found = False
+        while up is not None:
+            if up in targets:
+                found = True
+                break
+            if (hit := known.get(up)) is not None:
+                found = hit
+                break
+            path.append(up)
+            up = up.getparent()
+        for p in path:
+            known[p] = found
+        return found
+
+    return below
 
 
 def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True) -> None:
@@ -269,63 +375,84 @@ def _drop_junk(soup: _Element) -> None:
     before what it holds (document order), so a box inside a removed one is never judged."""
     total = len(text_of(soup)) or 1
     dropped: set[_Element] = set()
+    in_dropped = _below(dropped)  # boxes are judged in document order: an ancestor's answer is final
+    # Boxes read before the first kept one hold no other read box (a box inside a dropped one is
+    # never read), so reading each costs the page once. Boxes inside a kept one would be read
+    # again and again (thousands of nested "sidebar" boxes): from the first kept box on, the
+    # lengths come from one walk of the page (a box's subtree is as it was then: only boxes
+    # before it, none of its own, have been dropped since).
+    lengths: dict[_Element, tuple[int, int, int]] | None = None
     for t in _WITH_NAMES(soup):
         tokens = " ".join([t.get("id") or "", *(t.get("class") or "").split()])
         if (t.tag in ("html", "body") or not tokens.strip() or not _JUNK_ATTR.search(tokens)
-                or _KEEP_ATTR.search(tokens) or any(a in dropped for a in t.iterancestors())):
+                or _KEEP_ATTR.search(tokens) or in_dropped(t)):
             continue
         # a class name is only a hint: a box holding a quarter of the page's text is kept
         # unless it is mostly links (layouts name their article column "sidebar-fixed")
-        n = len(text_of(t))
+        known = lengths.get(t) if lengths is not None and t.tag not in NOT_TEXT else None
+        n = known[0] if known else len(text_of(t))
         keep = False
         if n > 0.25 * total and n > 500:
-            links = sum(len(text_of(a)) for a in t.iterdescendants("a"))
+            links = known[2] if known else sum(len(text_of(a)) for a in t.iterdescendants("a"))
             keep = links < 0.5 * n
         if not keep:
             _drop(t)
             dropped.add(t)
+        elif lengths is None:
+            lengths = text_lengths(soup)
 
 
 def text_blocks(root: _Element) -> list[tuple[_Element, str, int]]:
-    """(owner element, text, characters inside links) for every text block under ``root``."""
+    """(owner element, text, characters inside links) for every text block under ``root``.
+
+    A block element starts a block of its own (owned by it); ``<br>`` ends one; inline elements'
+    text joins the block around them. The walk keeps its own stack: one frame per open element
+    with the block it writes to (``[owner, pieces, link characters]``)."""
     out: list[tuple[_Element, str, int]] = []
 
-    def walk(el: _Element) -> None:
-        buf: list[str] = []
-        link_chars = [0]
+    def flush(block: list) -> None:
+        text = _WS.sub(" ", "".join(block[1])).strip()
+        if text:
+            out.append((block[0], text, min(block[2], len(text))))
+        block[1].clear()
+        block[2] = 0
 
-        def flush() -> None:
-            text = _WS.sub(" ", "".join(buf)).strip()
-            if text:
-                out.append((el, text, min(link_chars[0], len(text))))
-            buf.clear()
-            link_chars[0] = 0
+    def add(block: list, text: str | None, in_link: bool) -> None:
+        if text:
+            block[1].append(text)
+            if in_link:
+                block[2] += len(text.strip())
 
-        def add(text: str | None, in_link: bool) -> None:
-            if text:
-                buf.append(text)
-                if in_link:
-                    link_chars[0] += len(text.strip())
+    stack: list[tuple[_Element, list, bool, object, bool]] = []  # element, block, in link, children, owns block
 
-        def inline(node: _Element, in_link: bool) -> None:
-            add(node.text, in_link)
-            for child in node:
-                tag = child.tag
-                if tag.__class__ is not str:  # comments are no text, doctype marks are
-                    add(child.text if tag is etree.PI else None, in_link)
-                elif tag == "br":
-                    flush()
-                elif tag in _BLOCK:
-                    flush()
-                    walk(child)
-                else:
-                    inline(child, in_link or tag == "a")
-                add(child.tail, in_link)
+    def enter(node: _Element, block: list, in_link: bool, owns: bool) -> None:
+        add(block, node.text, in_link)
+        stack.append((node, block, in_link, iter(node), owns))
 
-        inline(el, el.tag == "a")
-        flush()
-
-    walk(root)
+    enter(root, [root, [], 0], root.tag == "a", True)
+    while stack:
+        node, block, in_link, children, owns = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owns:
+                flush(block)
+            if stack:  # the parent's text goes on after this element
+                add(stack[-1][1], node.tail, stack[-1][2])
+            continue
+        tag = child.tag
+        if tag.__class__ is not str:  # comments are no text, doctype marks are
+            add(block, child.text if tag is etree.PI else None, in_link)
+        elif tag == "br":
+            flush(block)
+        elif tag in _BLOCK:
+            flush(block)
+            enter(child, [child, [], 0], tag == "a", True)
+            continue
+        else:
+            enter(child, block, in_link or tag == "a", False)
+            continue
+        add(block, child.tail, in_link)
     return out
 
 
@@ -401,16 +528,21 @@ def _best_container(blocks: list[tuple[_Element, str, int]]) -> list[_Element]:
     # a body split in two boxes of the same kind (around an ad or a paywall teaser)
     if _classes(best):
         signature = (best.tag, tuple(sorted(_classes(best))))
+        inside = set(chosen)
         for node in scores:
             if (node is not best and scores[node] >= threshold and _classes(node)
                     and (node.tag, tuple(sorted(_classes(node)))) == signature
-                    and not any(node is c or any(p is c for p in node.iterancestors()) for c in chosen)):
+                    and node not in inside and not any(p in inside for p in node.iterancestors())):
                 chosen.append(node)
+                inside.add(node)
     return chosen
 
 
-def _inside(node: _Element, containers: list[_Element]) -> bool:
-    return node in containers or any(p in containers for p in node.iterancestors())
+def _inside(containers: list[_Element]):
+    """``inside(node)``: ``node`` is one of ``containers`` or lies inside one."""
+    targets = set(containers)
+    below = _below(targets)
+    return lambda node: node in targets or below(node)
 
 
 def extract_body(soup: _Element, profile_body: str | None = None, drop: list[str] | None = None
@@ -428,7 +560,8 @@ def extract_body(soup: _Element, profile_body: str | None = None, drop: list[str
     best = _best_container(blocks)
     if not best:
         return [], "generic"
-    return [t for owner, t, links in blocks if _inside(owner, best) and links <= 0.5 * len(t)], "generic"
+    inside = _inside(best)
+    return [t for owner, t, links in blocks if inside(owner) and links <= 0.5 * len(t)], "generic"
 
 
 _JSON_TYPE = re.compile(r"^application/json$", re.I)
@@ -447,7 +580,7 @@ def _payload_article(soup: _Element) -> tuple[str | None, tuple[str, ...]]:
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested deeper than the decoder goes
             continue
         stack = [data]
         while stack:
@@ -468,12 +601,12 @@ def _payload_article(soup: _Element) -> tuple[str | None, tuple[str, ...]]:
         val = obj.get(key)
         vals = val if isinstance(val, list) else [val]
         for v in vals:
-            name = v.get("name") if isinstance(v, dict) else v if isinstance(v, str) else None
-            if name and not name.startswith("http"):
-                authors.append(name.strip())
+            name = v.get("name") if isinstance(v, dict) else v
+            if isinstance(name, str) and name and not name.startswith("http"):  # a number or a dict is no name
+                authors.append(scrub_surrogates(name.strip()))
         if authors:
             break
-    return text, tuple(dict.fromkeys(authors))
+    return scrub_surrogates(text), tuple(dict.fromkeys(authors))
 
 
 def _html_paragraphs(fragment: str) -> list[str]:
@@ -504,7 +637,12 @@ def _local(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
     if dt is None:
         return None
     offset = dt.utcoffset()
-    return dt.astimezone(tz) if offset is None or offset.total_seconds() == 0 else dt
+    if offset is None or offset.total_seconds() == 0:
+        try:
+            return dt.astimezone(tz)
+        except (OverflowError, ValueError):  # 9999-12-31T23:59Z is past year 9999 in Seoul
+            return dt
+    return dt
 
 
 def _edition_group(meta: Metadata, url: str) -> str | None:
@@ -529,18 +667,45 @@ def _zone(doc: _Element, source: Source, zone_from_lang: bool) -> ZoneInfo:
 
 
 def parse(raw: RawPage, source: Source, zone_from_lang: bool = False) -> Article | Rejected:
-    """One raw page -> an Article with raw (uncleaned) paragraphs, or a Rejected row.
+    """One raw page -> an Article with raw (uncleaned) paragraphs, or a Rejected row; never raises
+    (a page that breaks the parser is a ``parser_error`` reject), and no string of the result
+    holds a lone surrogate.
 
     Times without an offset are read in the source's zone, and UTC times are shown in it.
     With ``zone_from_lang`` (pages of unknown origin, the ``parse`` CLI) the zone follows the
     page's language (ko -> Asia/Seoul, ja, zh, vi likewise), otherwise UTC.
     """
+    try:
+        return _scrubbed(_parse(raw, source, zone_from_lang))
+    except Exception as exc:  # noqa: BLE001  (RecursionError, MemoryError, a bug: a reject, never a crash)
+        log.warning("parse failed for %s: %s", scrub_surrogates(str(raw.url))[:300], type(exc).__name__, exc_info=True)
+        return Rejected(scrub_surrogates(str(raw.url)), source.name, "parse", "parser_error",
+                        scrub_surrogates(f"{type(exc).__name__}: {exc}")[:500])
+
+
+def _scrubbed(result: Article | Rejected) -> Article | Rejected:
+    """``result`` with lone surrogates replaced in every string field (and tuple of strings)."""
+    changes = {}
+    for f in fields(result):
+        value = getattr(result, f.name)
+        if isinstance(value, str):
+            if (clean := scrub_surrogates(value)) is not value:
+                changes[f.name] = clean
+        elif isinstance(value, tuple) and value and isinstance(value[0], str):
+            clean_items = tuple(scrub_surrogates(v) if isinstance(v, str) else v for v in value)
+            if any(a is not b for a, b in zip(clean_items, value)):
+                changes[f.name] = clean_items
+    return replace(result, **changes) if changes else result
+
+
+def _parse(raw: RawPage, source: Source, zone_from_lang: bool) -> Article | Rejected:
+    url, final_url = scrub_surrogates(raw.url), scrub_surrogates(raw.final_url)
     decoded = decode_html(raw.body, raw.headers.get("content-type"))
-    doc = html_document(decoded.text)
+    doc = html_document(decoded.text[:MAX_HTML_CHARS])
     tz = _zone(doc, source, zone_from_lang)
     body = first(doc, "body")
     body_strings = cache(lambda: stripped_strings(body) if body is not None else [])  # one walk, shared
-    meta = extract_metadata(doc, raw.final_url, tz, body_strings)
+    meta = extract_metadata(doc, final_url, tz, body_strings)
     payload, payload_authors = _payload_article(doc)
     page_lines = [] if meta.authors or payload_authors or body is None else \
         "\n".join(body_strings()).splitlines()  # bylines outside the body: read before stripping
@@ -552,6 +717,8 @@ def parse(raw: RawPage, source: Source, zone_from_lang: bool = False) -> Article
         candidate = _html_paragraphs(payload)
         if sum(map(len, candidate)) > 1.5 * chars:
             paragraphs, how = candidate, "script_payload"
+    if len(paragraphs) > MAX_PARAGRAPHS or any(len(p) > MAX_PARAGRAPH_CHARS for p in paragraphs):
+        paragraphs = [p[:MAX_PARAGRAPH_CHARS] for p in paragraphs[:MAX_PARAGRAPHS]]
     chars = sum(map(len, paragraphs))
     if reason := misdecoded("\n".join([meta.title or "", *paragraphs])):
         return Rejected(raw.url, source.name, "parse", "mojibake",
@@ -565,11 +732,17 @@ def parse(raw: RawPage, source: Source, zone_from_lang: bool = False) -> Article
                         f"{chars} body characters via {how} (minimum {MIN_BODY_CHARS})")
     if not meta.title:
         return Rejected(raw.url, source.name, "parse", "no_title", "no JSON-LD, OpenGraph, <h1> or <title> title")
-    try:
-        canonical = canonicalize(meta.canonical_url, base=raw.final_url) if meta.canonical_url else \
-            canonicalize(raw.final_url)
-    except ValueError:  # a junk <link rel=canonical> does not name the page
-        canonical = canonicalize(raw.final_url)
+    canonical = None
+    if meta.canonical_url:
+        try:
+            canonical = canonicalize(meta.canonical_url, base=final_url)
+        except ValueError:  # a junk <link rel=canonical> (bad port, unclosed "[") does not name the page
+            pass
+    if canonical is None:
+        try:
+            canonical = canonicalize(final_url)
+        except ValueError:  # the page's own URL is no http(s) URL (a saved file): it stands as it is
+            canonical = final_url
     pub = _local(meta.published, tz)
     authors = meta.authors or payload_authors or _byline_authors(paragraphs) or \
         _byline_authors(page_lines, anywhere=True)

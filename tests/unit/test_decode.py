@@ -47,3 +47,49 @@ def test_misdecoded_hangul_signatures():
     assert "Latin-1" in misdecoded(ko.encode("cp949").decode("latin-1"))
     assert "U+FFFD" in misdecoded(ko.encode("cp949").decode("utf-8", errors="replace"))
     assert misdecoded("Élève à l'école, où l'on étudie le français et l'économie. " * 10) is None
+
+
+# -- hostile input ---------------------------------------------------------------------------
+def test_strip_tags_is_the_tag_regex_in_linear_time():
+    import time
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from newsflow.decode import _TAG_RE, strip_tags
+
+    atoms = st.sampled_from(["<", ">", "<script", "<SCRIPT>", "</script>", "</ScRiPt>", "<style>", "</style>",
+                             "</style", "x", " ", "\u017fcript", "<\u017fcript>", "</\u017fcript>", "/", "<st",
+                             "yle>", "</", "script>", "\n", "한"])
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(atoms, max_size=30).map("".join))
+    def same(text):
+        assert strip_tags(text) == _TAG_RE.sub(" ", text)
+
+    same()
+    started = time.perf_counter()
+    for text in ("<" * 200_000, "<script>" * 25_000, "<style" * 30_000, "a<" * 100_000):
+        strip_tags(text)
+    assert time.perf_counter() - started < 2  # the regex took minutes on the first two
+
+
+def test_python_codecs_that_are_no_web_charset_are_unknown_labels():
+    from newsflow.decode import normalize_charset
+
+    for label in ("undefined", "unicode_escape", "raw-unicode-escape", "utf-7", "punycode", "idna", "base64",
+                  "rot13", "utf-8\x00", "x" * 300, ""):
+        assert normalize_charset(label) is None, label
+    assert normalize_charset("euc-kr") == "cp949" and normalize_charset("UTF-8") == "utf-8"
+
+
+def test_decoded_text_never_holds_a_lone_surrogate():
+    from newsflow.decode import scrub_surrogates
+
+    body = b'<meta charset="unicode_escape"><p>\\ud800 +2AA- </p>'
+    for ctype in (None, "text/html; charset=raw_unicode_escape", "text/html; charset=utf-7", "text/html; charset=undefined"):
+        d = decode_html(body, ctype)
+        assert scrub_surrogates(d.text) == d.text and "\\ud800" in d.text
+    assert scrub_surrogates("a\ud800b\udfff") == "a\ufffdb\ufffd"
+    text = "no surrogate here"
+    assert scrub_surrogates(text) is text

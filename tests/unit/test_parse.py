@@ -182,3 +182,106 @@ def test_og_website_with_a_real_body_is_still_an_article():
     long = "".join(f"<p>{p} {p}</p>" for p in PARAS * 2)
     html = page('<meta property="og:type" content="website"><title>t</title>', f"<div>{long}</div>")
     assert isinstance(parse(raw(html), SRC), Article)
+
+
+# -- hostile pages: what the robustness work keeps equal, and the CLI on a folder with bad pages --
+# the date, title and role-word patterns as they were before they were made linear-time
+# (possessive quantifiers, no match from inside a whitespace run): same matches, same groups
+_PLAIN_KO_DATE = (
+    r"(?=[\s:：12{firsts}])(?P<label>{labels})?\s*[:：]?\s*"
+    r"(?P<y>20\d\d|19\d\d)\s*(?:[.\-/]|년|年)\s*(?P<m>\d{{1,2}})\s*(?:[.\-/]|월|月)\s*(?P<d>\d{{1,2}})\s*[일日]?\.?"
+    r"(?:\s*[(（][월화수목금토일月火水木金土日一二三四五六天]{{1,3}}[)）])?"
+    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm|上午|下午|午前|午後)?\s*(?P<H>\d{{1,2}})\s*[:시時]\s*(?P<M>\d{{2}})"
+    r"(?:\s*[:분分]\s*(?P<S>\d{{2}}))?)?")
+
+
+def test_linear_time_patterns_match_as_the_plain_ones_did():
+    import re
+    import time
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from newsflow import metadata as m
+
+    plain = re.compile(_PLAIN_KO_DATE.format(firsts="".join(sorted({lb[0] for lb in m._DATE_LABELS})),
+                                             labels="|".join(m._DATE_LABELS)))
+    title_split = re.compile(r"\s+(?:[|\-–—:·<>]|::)\s+")
+    role = re.compile(m._ROLE_WORDS.pattern.replace(r"(?<!\s)\s*+", r"\s*", 1), re.I)
+    atoms = st.sampled_from(["2024", "1999", "20", "06", "6", "27", ".", "-", "/", "년", "월", "일", "日", " ", "  ",
+                             "\n", "\u3000", ":", "：", "입력", "수정", "Published", "오후", "PM", "(", ")", "목", "시",
+                             "분", "3", "05", "x", "|", "–", "::", "기자", "reporter", "김"])
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(atoms, max_size=25).map("".join))
+    def same(text):
+        assert [(x.span(), x.groupdict()) for x in m._KO_DATE.finditer(text)] == \
+            [(x.span(), x.groupdict()) for x in plain.finditer(text)]
+        assert m._TITLE_SPLIT.split(text) == title_split.split(text)
+        assert m._ROLE_WORDS.sub("", text) == role.sub("", text)
+
+    same()
+    started = time.perf_counter()
+    for text in ("입력" + " " * 100_000 + "x", "2024.06.27일" + " " * 100_000 + "x", " " * 100_000):
+        list(m._KO_DATE.finditer(text))
+        m._TITLE_SPLIT.split(text)
+        m._ROLE_WORDS.sub("", text)
+    assert time.perf_counter() - started < 2  # the plain patterns: cubic in a run's length
+
+
+def test_text_lengths_are_text_of_lengths():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from newsflow.metadata import NOT_TEXT, text_lengths, text_of
+    from newsflow.parse import html_document
+
+    atoms = st.sampled_from(["<div class='a'>", "</div>", "<p>", "</p>", "<a href=x>", "</a>", " 글 ", "  ", "\n",
+                             "<br>", "<!-- c -->", "<script>s</script>", "<ruby>r<rt>x<b>y</b></rt></ruby>",
+                             "<template><p>t</p></template>", "<!DOCTYPE html>", "<b>", "</b>", "word"])
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(atoms, max_size=40).map("".join))
+    def same(html):
+        doc = html_document(html)
+        lengths = text_lengths(doc)
+        for el in doc.iter():
+            if el.tag.__class__ is str and el.tag not in NOT_TEXT:
+                n, nodes, links = lengths[el]
+                assert n == len(text_of(el))
+                assert nodes == sum(1 for _ in el.iter())
+                assert links == sum(len(text_of(a)) for a in el.iterdescendants("a"))
+
+    same()
+
+
+def test_parse_dir_writes_every_good_page_and_names_the_bad_ones(tmp_path, monkeypatch, capsys):
+    import json as _json
+
+    import newsflow.parse as parse_module
+    from newsflow.__main__ import main
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    good = page("<title>기준금리 동결</title>", ARTICLE).decode()
+    for name in ("a", "b", "c"):
+        (src / f"{name}.html").write_text(good, encoding="utf-8")
+    (src / "boom.html").write_text(good.replace("기준금리 동결", "BOOM"), encoding="utf-8")
+    (src / "gone.html").symlink_to(tmp_path / "missing.html")  # unreadable
+    real = parse_module._parse
+
+    def flaky(raw_page, source, zone_from_lang):
+        if b"BOOM" in raw_page.body:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(raw_page, source, zone_from_lang)
+
+    monkeypatch.setattr(parse_module, "_parse", flaky)
+    assert main(["parse", "--dir", str(src), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "boom.html: parser_error: RecursionError" in err and "gone.html: failed: FileNotFoundError" in err
+    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json", "boom.json", "c.json"]
+    assert _json.loads((out / "a.json").read_text(encoding="utf-8"))["title"] == "기준금리 동결"
+    assert _json.loads((out / "boom.json").read_text(encoding="utf-8"))["rejected"]["reason"] == "parser_error"
+    (src / "gone.html").unlink()
+    (src / "boom.html").unlink()
+    assert main(["parse", "--dir", str(src), "--out", str(out)]) == 0
