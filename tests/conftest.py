@@ -14,6 +14,18 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture
+def site(monkeypatch):
+    """The offline sample site on a free port; runs in this test read it through NEWSFLOW_SAMPLE_BASE."""
+    from newsflow.sample_site import start_in_thread
+
+    server, base = start_in_thread()
+    monkeypatch.setenv("NEWSFLOW_SAMPLE_BASE", base)
+    yield base
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
 def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent")

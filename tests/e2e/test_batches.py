@@ -11,7 +11,6 @@ import pytest
 from newsflow.config import default_sources_file
 from newsflow.lake import Lake
 from newsflow.pipeline import run_all
-from newsflow.sample_site import start_in_thread
 
 pytestmark = pytest.mark.e2e
 COLS = {"articles": ["article_id", "title", "body", "content_hash", "dup_cluster_id", "is_canonical", "keywords",
@@ -39,15 +38,6 @@ def sources_with(tmp_path: Path, processing: str) -> str:
     path = tmp_path / "sources.yaml"
     path.write_text(f"processing: {processing}\n" + text, encoding="utf-8")
     return str(path)
-
-
-@pytest.fixture
-def site(monkeypatch):
-    server, base = start_in_thread()
-    monkeypatch.setenv("NEWSFLOW_SAMPLE_BASE", base)
-    yield base
-    server.shutdown()
-    server.server_close()
 
 
 def test_batches_of_three_publish_the_same_rows_as_one_batch(tmp_path, site, caplog):

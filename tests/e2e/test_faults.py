@@ -12,18 +12,8 @@ import pytest
 from newsflow.config import default_sources_file
 from newsflow.lake import Lake
 from newsflow.pipeline import run_all
-from newsflow.sample_site import start_in_thread
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def site(monkeypatch):
-    server, base = start_in_thread()
-    monkeypatch.setenv("NEWSFLOW_SAMPLE_BASE", base)
-    yield base
-    server.shutdown()
-    server.server_close()
 
 
 def _truncate(path: Path) -> None:
