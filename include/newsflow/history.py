@@ -7,8 +7,9 @@ loads a whole table. The windows come from the sources file's ``processing:`` se
 * conditional-GET validators and reused bodies: ``raw_pages`` of the same window, by URL
   (feed rows are found by row-group statistics on ``kind``, page bodies are not read);
 * dedupe (``LakeHistory``): band keys looked up in ``lsh_bands`` of the last ``dedupe_days``,
-  then those articles' signatures; exact copies by the 64-bit content hash at any age (one
-  8-byte column per article);
+  then those articles' signatures; exact copies by the 64-bit content hash at any age: the
+  signatures not yet in the exact-copy index (``newsflow.exact_index``, kept by maintenance),
+  then the index's buckets those hashes fall in;
 * template lines: ``template_lines`` counts of the source's last dates (at most
   ``template_days`` days and about ``template_pages`` pages);
 * keyword document frequencies: ``term_df`` of the last ``df_days`` dates, aggregated.
@@ -87,18 +88,43 @@ class LakeHistory:
 
     def __init__(self, lake: Lake, day: str, days: int) -> None:
         self.lake, self.day, self.since = lake, day, window_start(day, days)
-        self.stats = {"exact_found": 0, "near_ids": 0}
+        self.stats: dict = {"exact_found": 0, "near_ids": 0}
+        self._warned = False
 
     def _known(self, t: pa.Table) -> list[Known]:
         return [Known(**r) for r in t.select(_SIG_COLS).to_pylist() if r["content_hash"]]
 
     def exact(self, hashes: list[str]) -> list[Known]:
+        """Signatures after the exact-copy index's ``through`` date (the window and what
+        maintenance has not indexed yet), then the index's buckets for the older dates."""
         if not hashes:
             return []
-        keys = pa.array(sorted({hash64(h) for h in hashes}), pa.int64())
-        t = self.lake.read_table("signatures", _SIG_COLS + ["hash64"], filter=ds.field("hash64").isin(keys))
+        from newsflow import exact_index
+
+        keys = sorted({hash64(h) for h in hashes})
+        man = exact_index.read_manifest(self.lake)
+        since = (date.fromisoformat(man["through"]) + timedelta(days=1)).isoformat() if man else None
+        if man is None:
+            self.stats["exact_unindexed"] = True
+            if not self._warned and _oldest_month(self.lake, "signatures") < self.since[:7]:
+                self._warned = True
+                log.warning("no exact-copy index: tonight reads every signatures file for exact copies "
+                            "(run news_maintenance / `newsflow maintain` to build it)")
+        elif since < self.since and not self._warned:
+            self._warned = True
+            log.warning("exact-copy index ends %s, before the %s dedupe window: tonight reads signatures back "
+                        "to it (run news_maintenance / `newsflow maintain` to index them)", man["through"], self.since)
+        t = self.lake.read_table("signatures", _SIG_COLS + ["hash64"], since=since,
+                                 filter=ds.field("hash64").isin(pa.array(keys, pa.int64())))
+        found = self._known(t)
+        if man is not None:
+            idx = exact_index.lookup(self.lake, keys, man)
+            seen = {k.article_id for k in found}
+            found += [Known(r["article_id"], r["content_hash"], r["published_at"], r["dup_cluster_id"])
+                      for r in idx.to_pylist() if r["article_id"] not in seen]
+            self.stats["exact_index_rows"] = self.stats.get("exact_index_rows", 0) + idx.num_rows
         want = set(hashes)
-        found = [k for k in self._known(t) if k.content_hash in want]
+        found = [k for k in found if k.content_hash in want]
         self.stats["exact_found"] += len(found)
         return found
 
@@ -114,6 +140,17 @@ class LakeHistory:
             return []
         t = self.lake.read_table("signatures", _SIG_COLS, since=self.since, filter=ds.field("article_id").isin(ids))
         return self._known(t)
+
+
+def _oldest_month(lake: Lake, table: str) -> str:
+    """The table's first month partition (one listing of its top folder), or "9999-12"."""
+    import pyarrow.fs as pafs
+
+    base = lake.path(table)
+    if not lake.exists(base):
+        return "9999-12"
+    return min((i.base_name[6:] for i in lake.fs.get_file_info(pafs.FileSelector(base))
+                if i.type == pafs.FileType.Directory and i.base_name.startswith("month=")), default="9999-12")
 
 
 def template_counts(lake: Lake, source: str, day: str, days: int, pages: int) -> tuple[Counter, int]:

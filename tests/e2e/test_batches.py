@@ -65,17 +65,27 @@ def _poison(path: Path) -> None:
 
 def test_history_beyond_the_windows_is_not_read(tmp_path, site):
     """Old dates' files are garbage: any read of them would fail. The night still runs, because
-    known URLs, the dedupe index, template lines and document frequencies read only their windows
-    (exact copies are looked up in signatures at any age, so those stay readable)."""
+    known URLs, the dedupe index, template lines and document frequencies read only their windows,
+    and exact copies older than the window are looked up in the exact-copy index that
+    maintenance built before the old signatures went bad."""
+    from datetime import datetime, timezone
+
+    from newsflow import exact_index
+
     lake = tmp_path / "lake"
     (lake).mkdir()
     (lake / "_layout.json").write_text('{"layout": 3}')
-    for table in ("articles", "lsh_bands", "term_df", "template_lines", "entities", "runs"):
+    Lake(str(lake)).publish("signatures", "2023-01-15", {"hanbit": [{
+        "article_id": "old", "content_hash": "ab" * 32, "dup_cluster_id": "xold", "shingles": 0, "signature": None,
+        "published_at": datetime(2023, 1, 15, tzinfo=timezone.utc), "hash64": 1}]}, "old-run")
+    assert exact_index.update(Lake(str(lake)), "2024-06-27", 30)["rows"] == 1
+    for table in ("articles", "lsh_bands", "term_df", "template_lines", "entities", "runs", "signatures"):
         _poison(lake / table / "month=2023-01" / "source=hanbit" / "part-2023-01-15.parquet")
     _poison(lake / "raw_pages" / "date=2023-01-15" / "source=hanbit" / "part-0.parquet")
     result = run_all(sources_with(tmp_path, "{known_url_days: 30, dedupe_days: 30, df_days: 30}"), str(lake),
                      "2024-06-27", "r")
     assert result["articles"] == 19
+    assert not (lake / "_quarantine").exists()  # no old file was even opened
 
 
 def test_an_extractor_that_raises_costs_one_article(tmp_path, site, monkeypatch):
