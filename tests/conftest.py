@@ -25,6 +25,51 @@ def site(monkeypatch):
     server.server_close()
 
 
+NIGHTS = ("2024-06-26", "2024-06-27")
+
+
+@pytest.fixture(scope="session")
+def nights_lake(tmp_path_factory) -> Path:
+    """A lake of two nights of the sample site (run without Airflow), built once per session.
+    Read-only: a test that changes a lake copies it first."""
+    import os
+
+    from newsflow.config import default_sources_file
+    from newsflow.pipeline import run_all
+    from newsflow.sample_site import start_in_thread
+
+    server, base = start_in_thread()
+    old = os.environ.get("NEWSFLOW_SAMPLE_BASE")
+    os.environ["NEWSFLOW_SAMPLE_BASE"] = base
+    root = tmp_path_factory.mktemp("nights") / "lake"
+    try:
+        for day in NIGHTS:
+            run_all(default_sources_file(), str(root), day, f"scheduled__{day}", workers=1)
+    finally:
+        server.shutdown()
+        server.server_close()
+        if old is None:
+            os.environ.pop("NEWSFLOW_SAMPLE_BASE", None)
+        else:
+            os.environ["NEWSFLOW_SAMPLE_BASE"] = old
+    return root
+
+
+def load_ui_plugin():
+    """plugins/newsflow_ui.py loaded the way Airflow loads it (the plugins folder on sys.path)."""
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    try:
+        spec = importlib.util.spec_from_file_location("newsflow_ui", ROOT / "plugins" / "newsflow_ui.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+    finally:
+        sys.path.remove(str(ROOT / "plugins"))
+
+
 @pytest.fixture
 def shared() -> Path:
     if not SHARED.is_dir():

@@ -5,22 +5,20 @@ the rendered DOM and in a screenshot. Skipped when no chromium binary is install
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
 import socket
 import struct
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from conftest import NIGHTS, load_ui_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
-NIGHTS = ("2024-06-26", "2024-06-27")
 CHROMIUM = next((p for p in (os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
                              shutil.which("google-chrome")) if p), None)
 
@@ -28,37 +26,12 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (ap
 
 
 def load_plugin():
-    sys.path.insert(0, str(ROOT / "plugins"))
-    try:
-        spec = importlib.util.spec_from_file_location("newsflow_ui", ROOT / "plugins" / "newsflow_ui.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return mod
-    finally:
-        sys.path.remove(str(ROOT / "plugins"))
+    return load_ui_plugin()
 
 
 @pytest.fixture(scope="module")
-def lake(tmp_path_factory) -> Path:
-    from newsflow.config import default_sources_file
-    from newsflow.pipeline import run_all
-    from newsflow.sample_site import start_in_thread
-
-    server, base = start_in_thread()
-    old = os.environ.get("NEWSFLOW_SAMPLE_BASE")
-    os.environ["NEWSFLOW_SAMPLE_BASE"] = base
-    root = tmp_path_factory.mktemp("dashboard-ui") / "lake"
-    try:
-        for day in NIGHTS:
-            run_all(default_sources_file(), str(root), day, f"scheduled__{day}", workers=1)
-    finally:
-        server.shutdown()
-        server.server_close()
-        if old is None:
-            os.environ.pop("NEWSFLOW_SAMPLE_BASE", None)
-        else:
-            os.environ["NEWSFLOW_SAMPLE_BASE"] = old
-    return root
+def lake(nights_lake) -> Path:
+    return nights_lake
 
 
 @pytest.fixture(scope="module")
