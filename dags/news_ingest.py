@@ -4,7 +4,8 @@ Wiring only: every task calls one function of ``newsflow.pipeline`` (imported in
 the task, so parsing this file does no I/O and no heavy imports). XCom carries paths
 under the lake root and counts, never page content.
 
-Schedule: 03:00 Asia/Seoul every day, for the previous Seoul day. A manual trigger
+plan checks the parameters; migrate (in the publish pool) brings an older lake to the current
+layout before anything reads the lake's history. Schedule: 03:00 Asia/Seoul every day, for the previous Seoul day. A manual trigger
 uses the Params form: sources (empty = all), date (empty = the day before the run's
 logical date), force_refetch, urls (fetch exactly these URLs). Fetching is mapped over
 groups of sources that share a host, so each host's politeness budget holds run-wide. The
@@ -15,18 +16,18 @@ one global step and sees only signatures.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
 
-from newsflow_airflow import PUBLISH_POOL, TASK_TIMEOUT, lake_assets, lake_credentials, lake_root, sources_file
+from newsflow_airflow import (FETCH_POOL, PUBLISH_POOL, TASK_TIMEOUT, lake_assets, lake_credentials, lake_root,
+                              sources_file)
 
 LAKE, SOURCES_FILE = lake_root(), sources_file()
 
-# An Airflow pool caps concurrent fetch tasks across all runs (create it with `make airflow-db`).
-FETCH_POOL = os.environ.get("NEWSFLOW_FETCH_POOL", "newsflow_fetch")
+# The pools (FETCH_POOL caps concurrent fetch tasks across all runs, PUBLISH_POOL keeps writers
+# apart) are created by the newsflow plugin's listener when the scheduler starts.
 ASSETS = lake_assets()
 
 NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
@@ -44,14 +45,14 @@ NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(minutes=2), "retry_exp
     default_args={"owner": "newsflow", "retries": 1, "retry_delay": timedelta(minutes=1),
                   "execution_timeout": TASK_TIMEOUT},
     params={
-        "sources": Param([], type="array", items={"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+        "sources": Param([], type=["null", "array"], items={"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
                          title="Sources", description="Source names from include/sources.yaml; empty = all."),
         "date": Param(None, type=["null", "string"], format="date", title="Date",
                       description="Data date (YYYY-MM-DD, the sources' local date); empty = the day before "
                                   "the run's logical date in Asia/Seoul."),
-        "force_refetch": Param(False, type="boolean", title="Force refetch",
+        "force_refetch": Param(False, type=["null", "boolean"], title="Force refetch",
                                description="Fetch URLs even if the lake already has them."),
-        "urls": Param([], type="array", items={"type": "string", "pattern": "^https?://[^\\s/]+"},
+        "urls": Param([], type=["null", "array"], items={"type": "string", "pattern": "^https?://[^\\s/]+"},
                       title="URLs", description="Fetch exactly these article URLs instead of the feeds "
                                                 "(each goes to the source sharing its host, else 'adhoc')."),
     },
@@ -75,6 +76,16 @@ def news_ingest():
                              params.get("force_refetch", False), params.get("urls"))
         except ConfigError as exc:  # bad input: fail at once with the message, no retries
             raise AirflowFailException(str(exc)) from None
+
+    @task(pool=PUBLISH_POOL)
+    def migrate() -> dict:
+        """A lake in an older layout is moved to the current one (once; later runs read one marker
+        file). It rewrites partitions, so it holds the publish pool like every writer, and it runs
+        before fetch_sources, whose known-URL and validator lookups are the first reads of history."""
+        lake_credentials()
+        from newsflow.pipeline import migrate as run
+
+        return run(LAKE)
 
     @task(**NETWORK_RETRIES, pool=FETCH_POOL, max_active_tis_per_dagrun=4)
     def fetch_sources(job: dict) -> dict:
@@ -139,7 +150,9 @@ def news_ingest():
         except QualityGateError as exc:  # broken data does not get better by retrying
             raise AirflowFailException(str(exc)) from None
 
-    fetched = fetch_sources.expand(job=plan())
+    jobs = plan()
+    fetched = fetch_sources.expand(job=jobs)
+    jobs >> migrate() >> fetched
     parsed = parse.expand(shard=shards(fetched))
     cleaned = clean.expand(parsed=parsed)
     deduped = dedupe(cleaned)

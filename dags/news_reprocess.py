@@ -2,6 +2,7 @@
 
 For when an extractor improves: no network, the bytes come from the lake's ``raw_pages``.
 Params: start (first data date), end (last, inclusive; empty = start), sources (empty = all).
+plan lists the dates; migrate (in the publish pool) brings an older lake to the current layout.
 One mapped task per data date that has raw pages, run oldest first (one at a time, so dedupe
 sees earlier days before later ones); inside it, the date's shards are parsed, cleaned and
 extracted on every core of the worker. Each publishes articles, facts and signatures (upserts:
@@ -40,7 +41,7 @@ ASSETS = lake_assets(REPLAY_TABLES)
                        description="First data date to replay (YYYY-MM-DD)."),
         "end": Param(None, type=["null", "string"], format="date", title="End date",
                      description="Last data date, inclusive; empty = the start date."),
-        "sources": Param([], type="array", items={"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+        "sources": Param([], type=["null", "array"], items={"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
                          title="Sources", description="Source names; empty = all."),
     },
     render_template_as_native_obj=True,
@@ -62,6 +63,15 @@ def news_reprocess():
         except ConfigError as exc:
             raise AirflowFailException(str(exc)) from None
 
+    @task(pool=PUBLISH_POOL)
+    def migrate() -> dict:
+        """A lake in an older layout is moved to the current one before any day is replayed (once;
+        later runs read one marker file), in the publish pool like every writer."""
+        lake_credentials()
+        from newsflow.pipeline import migrate as run
+
+        return run(LAKE)
+
     @task(outlets=ASSETS, pool=PUBLISH_POOL, max_active_tis_per_dagrun=1)
     def replay_day(job: dict) -> dict:
         lake_credentials()
@@ -73,7 +83,8 @@ def news_reprocess():
         except QualityGateError as exc:
             raise AirflowFailException(str(exc)) from None
 
-    replay_day.expand(job=plan())
+    jobs = plan()
+    jobs >> migrate() >> replay_day.expand(job=jobs)
 
 
 news_reprocess_dag = news_reprocess()

@@ -81,10 +81,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """What news_reprocess does: replay dates from the raw zone (no network)."""
-    from newsflow.pipeline import replay_plan, reprocess
+    from newsflow.pipeline import migrate, replay_plan, reprocess
 
     run_id = f"cli-replay__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}__{secrets.token_hex(4)}"
-    for job in replay_plan(args.sources, args.lake, run_id, args.start, args.end, args.source or None):
+    jobs = replay_plan(args.sources, args.lake, run_id, args.start, args.end, args.source or None)
+    migrate(args.lake)  # what news_reprocess's migrate task does, once, before any day is replayed
+    for job in jobs:
         result = reprocess(job, args.workers)
         print(json.dumps({"date": result["date"], "articles": result["articles"]}, ensure_ascii=False), flush=True)
     return 0
@@ -235,6 +237,14 @@ def cmd_maintain(args: argparse.Namespace) -> int:
         if st.partitions:
             print(f"{t:11} {st.partitions:>5} partitions, {st.rewritten} rewritten, files {st.files_before} -> "
                   f"{st.files_after}, {st.bytes_before / 1e6:.1f} -> {st.bytes_after / 1e6:.1f} MB, {st.rows:,} rows")
+    from datetime import UTC, datetime
+
+    from newsflow import exact_index
+
+    ix = exact_index.update(lake, datetime.now(UTC).date().isoformat(),
+                            load_sources(args.sources).processing.dedupe_days, reindex=args.reindex)
+    print(f"exact-copy index: through {ix['through']} (was {ix['through_before']}), {ix['rows']:,} rows added, "
+          f"{ix['files_written']} files written, {ix['merged_buckets']} buckets merged")
     if args.raw_days:
         print(f"raw_pages days deleted: {apply_retention(lake, 'raw_pages', args.raw_days) or 'none'}")
     print(f"stale staging dropped: {drop_stale_staging(lake) or 'none'}")
@@ -260,9 +270,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# commands that run the pipeline: they show progress and each stage's summary by default
+PROGRESS_COMMANDS = ("run", "reprocess")
+
+
+def _logging(args: argparse.Namespace) -> None:
+    """INFO to stderr for run/reprocess (progress lines at most every 10 s per worker, one summary
+    per stage), WARNING otherwise; -q: WARNING always; -v: INFO always and DEBUG for newsflow."""
+    if args.quiet:
+        level = logging.WARNING
+    elif args.verbose or args.cmd in PROGRESS_COMMANDS:
+        level = logging.INFO
+    else:
+        level = logging.WARNING
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s" if args.verbose else "%(asctime)s %(levelname)s %(message)s"
+    logging.basicConfig(level=level, format=fmt, datefmt="%H:%M:%S" if not args.verbose else None, stream=sys.stderr)
+    for noisy in ("urllib3", "botocore", "s3transfer", "charset_normalizer", "filelock"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    if args.verbose and not args.quiet:  # DEBUG also shows publish's line per table and partition
+        logging.getLogger("newsflow").setLevel(logging.DEBUG)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="newsflow", description=__doc__)
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="more detail: INFO for every command (run and reprocess log INFO anyway), DEBUG for newsflow")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="only warnings and errors on stderr (run and reprocess log progress by default)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
     r = sub.add_parser("run", help="run the whole pipeline for one date without Airflow")
@@ -319,9 +353,11 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.set_defaults(func=cmd_sql)
 
-    m = sub.add_parser("maintain", help="what news_maintenance does: migrate layout, compact, retention")
+    m = sub.add_parser("maintain", help="what news_maintenance does: migrate layout, compact, index exact copies, retention")
     m.add_argument("--lake", default=default_lake())
+    m.add_argument("--sources", default=default_sources_file(), help="sources YAML (its dedupe_days)")
     m.add_argument("--raw-days", type=int, help="delete raw_pages days older than this many days")
+    m.add_argument("--reindex", action="store_true", help="rebuild the exact-copy index from every signatures file")
     m.add_argument("--repair", action="store_true",
                    help="read every page of every file first; move unreadable files to <lake>/_quarantine/")
     m.set_defaults(func=cmd_maintain)
@@ -337,8 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     v.set_defaults(func=cmd_serve)
 
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _logging(args)
     try:
         return args.func(args)
     except ConfigError as exc:

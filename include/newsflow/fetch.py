@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Protocol
 from newsflow.decode import decode_html, http_charset, normalize_charset
 from newsflow.http import HostGate, HttpResult
 from newsflow.models import Candidate, FetchLog, RawPage
+from newsflow.progress import Progress
 from newsflow.urls import host_of, redact
 
 log = logging.getLogger(__name__)
@@ -307,6 +308,9 @@ class Fetcher:
         self.robots_hosts: set[str] = set()
         self.groups: set[int] = set()
         self.started = time.monotonic()
+        # a line every 10 s while pages arrive (URLs done of those known so far, rate, ETA)
+        self.progress = Progress(0, "fetch", unit="URLs", logger=log)
+        self.sources: set[str] = set()
 
     def add(self, candidates: list[Candidate], group: int = 0, validators: dict[str, dict[str, str]] | None = None,
             backoff: dict[str, Backoff] | None = None, day: date | None = None) -> None:
@@ -331,6 +335,12 @@ class Fetcher:
             new_hosts = list({host_of(it.cand.url): it.cand.url for it in items
                               if host_of(it.cand.url) not in self.robots_hosts}.values())
             self.robots_hosts.update(host_of(u) for u in new_hosts)
+        self.sources.update(c.source for c in candidates)
+        names = sorted(self.sources)
+        self.progress.label = "fetch " + ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+        self.progress.grow(len(candidates))
+        self.progress.add(len(rows))  # backed-off URLs are done at once
+        self.progress.start()
         self._prefetch_robots(new_hosts)
         self.queues.add(items)
         with self.lock:
@@ -372,6 +382,7 @@ class Fetcher:
     def join(self) -> Fetched:
         for t in list(self.threads):
             t.join()
+        self.progress.stop()
         self.queues.unwatch()
         out = Fetched()
         for key in sorted(self.expected):
@@ -423,9 +434,7 @@ class Fetcher:
                                        f"{type(exc).__name__}: {exc}"), None
             with self.lock:
                 self.results[item.key] = (row, page)
-                n, total = len(self.results), len(self.expected)
-            if n % 25 == 0 or n == total:
-                log.info("fetched %d/%d URLs in %.1fs", n, total, time.monotonic() - self.started)
+            self.progress.add()
 
 
 def fetch(candidates: list[Candidate], client: Client, validators: dict[str, dict[str, str]] | None = None,

@@ -87,7 +87,7 @@ class LakeHistory:
     """dedupe's ``History`` over the lake: lookups by key, never the whole index."""
 
     def __init__(self, lake: Lake, day: str, days: int) -> None:
-        self.lake, self.day, self.since = lake, day, window_start(day, days)
+        self.lake, self.day, self.days, self.since = lake, day, days, window_start(day, days)
         self.stats: dict = {"exact_found": 0, "near_ids": 0}
         self._warned = False
 
@@ -110,7 +110,7 @@ class LakeHistory:
                 self._warned = True
                 log.warning("no exact-copy index: tonight reads every signatures file for exact copies "
                             "(run news_maintenance / `newsflow maintain` to build it)")
-        elif since < self.since and not self._warned:
+        elif since < window_start(self.since, self.days) and not self._warned:  # unindexed for over a window
             self._warned = True
             log.warning("exact-copy index ends %s, before the %s dedupe window: tonight reads signatures back "
                         "to it (run news_maintenance / `newsflow maintain` to index them)", man["through"], self.since)

@@ -284,7 +284,7 @@ class Lake:
             raise RuntimeError(f"{staged}: wrote {n} rows, expected {written}; {final} left as it was")
         self.fs.create_dir(final.rsplit("/", 1)[0], recursive=True)
         self.fs.move(staged, final)
-        log.info("published %s date=%s source=%s: %d rows", table, day, source, written)
+        log.debug("published %s date=%s source=%s: %d rows", table, day, source, written)
         return written
 
     def swap_in(self, table: str, data: pa.Table, staged: str, final: str) -> int:

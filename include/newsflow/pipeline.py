@@ -21,6 +21,7 @@ import os
 import re
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Callable
@@ -38,6 +39,7 @@ from newsflow.contracts import (Cleaned, Deduped, Extracted, Fetched, FetchJob, 
 from newsflow.lake import Lake, dumps, staged_schema
 from newsflow.models import Article, FetchLog, RawPage, Rejected
 from newsflow.parse import EXTRACTOR_VERSION, MIN_BODY_CHARS, parse
+from newsflow.progress import Progress, counts as fmt_counts, duration
 from newsflow.schemas import FACT_TABLES
 
 log = logging.getLogger(__name__)
@@ -112,17 +114,31 @@ def plan(sources_file: str, lake: str, run_id: str, day: str, sources: list[str]
         joined = [g for g in groups if any(hosts[n] & hosts[m] for m in g)]
         merged = [m for g in joined for m in g] + [n]
         groups = [g for g in groups if g not in joined] + [merged]
-    from newsflow.maintenance import migrate_layout
-
-    moved = migrate_layout(Lake(lake))  # a lake written in an older layout: moved once, here
-    if moved:
-        log.info("moved partitions into the current layout: %s", moved)
     run = RunSpec(run_id, lake, sources_file, resolve_date(day, None), tuple(s.name for s in cfg.sources),
                   batch_size or cfg.processing.batch_size, bool(force_refetch))
     jobs = [FetchJob(run, tuple(g), {n: manual[n] for n in g if n in manual}) for g in groups]
-    log.info("plan for %s: %d fetch jobs over %d sources, shards of %d pages", run.date, len(jobs), len(names),
-             run.batch_size)
+    log.info("plan: %s, %d source(s) in %d fetch job(s) (%s), shards of %d pages%s%s", run.date, len(names), len(jobs),
+             "; ".join(", ".join(g) for g in groups), run.batch_size, ", force refetch" if run.force_refetch else "",
+             f", {sum(map(len, manual.values()))} manual URL(s)" if manual else "")
     return [to_dict(j) for j in jobs]
+
+
+def migrate(lake: str) -> dict[str, Any]:
+    """Bring a lake written by an older release to the current layout, once (a marker file makes
+    every later call one small read). It rewrites partitions, so it runs where writers are kept
+    apart: in the DAGs a ``migrate`` task in the publish pool, after ``plan`` and before any task
+    reads the lake's history; in ``run_all`` and the CLI's ``reprocess``, once before the rest."""
+    from newsflow.maintenance import migrate_layout
+
+    started = time.monotonic()
+    moved = migrate_layout(Lake(lake))
+    seconds = time.monotonic() - started
+    if moved:
+        log.info("migrate: moved %s rows into the current layout in %.1fs (%s)", f"{sum(moved.values()):,}", seconds,
+                 ", ".join(f"{t} {n:,}" for t, n in sorted(moved.items())))
+    else:
+        log.info("migrate: the lake is in the current layout, nothing to move (%.1fs)", seconds)
+    return {"moved": moved, "seconds": round(seconds, 3)}
 
 
 # -- per host group: network stages -----------------------------------------------------------
@@ -203,7 +219,13 @@ def fetch_sources(job: dict[str, Any] | FetchJob) -> dict[str, Any]:
             "backoff": sum(1 for r in logs[name] if r.kind == "page" and r.outcome == "backoff"),
             "feed_errors": f.feed_errors}
     seconds = round(time.monotonic() - started, 2)
-    log.info("fetched %s for %s in %.1fs: %s; %d shards", ", ".join(names), run.date, seconds, counts, len(shards))
+    log.info("fetch: %s for %s in %s, %d shard(s)", ", ".join(names), run.date, duration(seconds), len(shards))
+    for name in names:
+        c, bad = counts[name], Counter(r["error_class"] or "error" for r in (asdict(x) for x in logs[name])
+                                       if not r["ok"] and r["kind"] != "robots")
+        log.info("  %-12s %d to fetch (+%d already in the lake, skipped): %d fetched, %d not modified, %d failed, "
+                 "%d backed off; %d feed error(s); rejects: %s", name, c["candidates"], c["skipped_known"],
+                 c["fetched"], c["not_modified"], c["fetch_failed"], c["backoff"], c["feed_errors"], fmt_counts(bad))
     return to_dict(Fetched(run, tuple(names), tuple(shards), fetch_log, rejects, feeds, counts, seconds))
 
 
@@ -221,7 +243,11 @@ def shards(fetched: list[dict[str, Any] | Fetched]) -> list[dict[str, Any]]:
         cfg = load_sources(out[0].run.sources_file)
         lang = {src.name: src.lang for src in cfg.sources}
         out.sort(key=lambda s: (-s.pages * LANG_COST.get(lang.get(s.source) or "", 1.0), s.source, s.index))
-    log.info("%d shards, %d pages", len(out), sum(s.pages for s in out))
+    per: dict[str, list[int]] = {}
+    for s in out:
+        per.setdefault(s.source, []).append(s.pages)
+    log.info("shards: %d shard(s), %d pages: %s", len(out), sum(s.pages for s in out),
+             "; ".join(f"{k} {len(v)} shard(s)/{sum(v)} pages" for k, v in sorted(per.items())) or "nothing fetched")
     return [to_dict(s) for s in out]
 
 
@@ -252,17 +278,19 @@ def parse_shard(shard: dict[str, Any] | Shard) -> dict[str, Any]:
     run, started, lake = shard.run, time.monotonic(), Lake(shard.run.lake)
     source = _parse_source(load_sources(run.sources_file), shard.source)
     parsed, rejects, lines = [], [], Counter()
-    for raw in shard_pages(lake, shard):
-        try:
-            result = parse(raw, source)
-        except Exception as exc:  # a page that breaks the parser is a reject, never a failed run
-            log.exception("parse failed for %s", raw.url)
-            result = Rejected(raw.url, source.name, "parse", "parser_error", f"{type(exc).__name__}: {exc}"[:500])
-        if isinstance(result, Rejected):
-            rejects.append(asdict(result))
-        else:
-            parsed.append(article_to_row(result))
-            lines.update(line_keys(result.paragraphs))
+    with Progress(shard.pages, f"parse {shard.name}", unit="pages", logger=log) as progress:
+        for raw in shard_pages(lake, shard):
+            try:
+                result = parse(raw, source)
+            except Exception as exc:  # a page that breaks the parser is a reject, never a failed run
+                log.exception("parse failed for %s", raw.url)
+                result = Rejected(raw.url, source.name, "parse", "parser_error", f"{type(exc).__name__}: {exc}"[:500])
+            if isinstance(result, Rejected):
+                rejects.append(asdict(result))
+            else:
+                parsed.append(article_to_row(result))
+                lines.update(line_keys(result.paragraphs))
+            progress.add()
     base = f"{shard.index:05d}"
     line_rows = [{"key": "", "pages": len(parsed)}] + [{"key": k, "pages": n} for k, n in sorted(lines.items())]
     out = Parsed(
@@ -272,7 +300,8 @@ def parse_shard(shard: dict[str, Any] | Shard) -> dict[str, Any]:
                         pa.schema([("key", pa.string()), ("pages", pa.int32())])),
         lake.write_rows(lake.staging(run.run_id, "parse", shard.source, f"{base}.rejects.parquet"), rejects, REJECT_SCHEMA),
         {"parsed": len(parsed), "rejects": len(rejects)}, round(time.monotonic() - started, 3))
-    log.info("parsed shard %s: %d articles, %d rejects in %.1fs", shard.name, len(parsed), len(rejects), out.seconds)
+    log.info("parsed shard %s: %d pages -> %d articles, %d rejected (%s) in %s", shard.name, len(parsed) + len(rejects),
+             len(parsed), len(rejects), fmt_counts(Counter(r["reason"] for r in rejects)), duration(out.seconds))
     return to_dict(out)
 
 
@@ -327,18 +356,20 @@ def clean_shard(parsed: dict[str, Any] | Parsed) -> dict[str, Any]:
     lines = _template(lake, run, shard.source)
     rules = compile_boilerplate(source.profile.boilerplate)  # bounded per line: no pattern can hang the run
     articles, sigs, rejects, removed = [], [], [], Counter()
-    for row in lake.read_rows(parsed.parsed):
-        a = clean(article_from_row(row), lines, rules)
-        chars = sum(map(len, a.paragraphs))
-        if chars < MIN_BODY_CHARS:
-            rejects.append(asdict(Rejected(a.url, shard.source, "clean", "empty_after_clean",
-                                           f"{chars} characters left; removed {a.clean_removed}")))
-            continue
-        removed.update(a.clean_removed)
-        chash, fp = _prepare(a.paragraphs)
-        a = replace(a, content_hash=chash)
-        articles.append(article_to_row(a))
-        sigs.append(signature_row(a, fp))
+    with Progress(parsed.counts.get("parsed"), f"clean {shard.name}", unit="articles", logger=log) as progress:
+        for row in lake.read_rows(parsed.parsed):
+            progress.add()
+            a = clean(article_from_row(row), lines, rules)
+            chars = sum(map(len, a.paragraphs))
+            if chars < MIN_BODY_CHARS:
+                rejects.append(asdict(Rejected(a.url, shard.source, "clean", "empty_after_clean",
+                                               f"{chars} characters left; removed {a.clean_removed}")))
+                continue
+            removed.update(a.clean_removed)
+            chash, fp = _prepare(a.paragraphs)
+            a = replace(a, content_hash=chash)
+            articles.append(article_to_row(a))
+            sigs.append(signature_row(a, fp))
     slow = {r.pattern: r.timeouts for r in rules if r.timeouts}
     if slow:
         log.warning("boilerplate patterns of %s gave up on long lines (no match assumed): %s", shard.source, slow)
@@ -351,8 +382,8 @@ def clean_shard(parsed: dict[str, Any] | Parsed) -> dict[str, Any]:
         lake.write_rows(lake.staging(run.run_id, "clean", shard.source, f"{base}.rejects.parquet"), rejects, REJECT_SCHEMA),
         {"articles": len(articles), "rejects": len(rejects), "removed": dict(removed)},
         round(time.monotonic() - started, 3))
-    log.info("cleaned shard %s: %d articles, %d empty, removed %s", shard.name, len(articles), len(rejects),
-             dict(removed))
+    log.info("cleaned shard %s: %d articles kept, %d rejected (empty_after_clean) in %s; removed: %s", shard.name,
+             len(articles), len(rejects), duration(out.seconds), fmt_counts(removed))
     return to_dict(out)
 
 
@@ -405,12 +436,32 @@ def dedupe(cleaned: list[dict[str, Any] | Cleaned]) -> dict[str, Any]:
     window = lake.staging(run.run_id, "dedupe", "df_window.parquet")
     df_docs = df_window(lake, run.date, p.df_days, window)  # once per night, not once per extract task
     seconds = round(time.monotonic() - started, 3)
-    log.info("deduped %d articles in %.1fs: %d duplicates; history lookups %s", len(items), seconds,
-             sum(c["duplicates"] for c in counts.values()), hist.stats)
+    log.info("dedupe: %d articles, %d duplicate(s) in %s (%s); history lookups: %s", len(items),
+             sum(c["duplicates"] for c in counts.values()), duration(seconds),
+             "; ".join(f"{k} {c['duplicates']}/{c['articles']}" for k, c in sorted(counts.items())) or "no articles",
+             fmt_counts(hist.stats))
     return to_dict(Deduped(run, clusters_path, signatures, bands, counts, seconds, window, df_docs))
 
 
 # -- per shard: extract ------------------------------------------------------------------------
+EXTRACT_CHUNK = 250  # articles per extract() call: a shard reports progress between chunks
+
+
+def _merge_term_rows(chunks: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """term_df rows of several extract() calls as one call would give them: df summed per
+    (lang, term), docs (sampled articles per lang) summed over the calls."""
+    if len(chunks) == 1:
+        return chunks[0]
+    df: Counter = Counter()
+    docs: Counter = Counter()
+    for rows in chunks:
+        for lang, n in {(r["lang"], r["docs"]) for r in rows}:
+            docs[lang] += n
+        for r in rows:
+            df[(r["lang"], r["term"])] += r["df"]
+    return [{"lang": lang, "term": term, "df": n, "docs": docs[lang]} for (lang, term), n in sorted(df.items())]
+
+
 def publishable_row(a: Article) -> dict[str, Any]:
     return {**article_to_row(a), "body": a.body, "char_count": len(a.body), "extractor_version": EXTRACTOR_VERSION}
 
@@ -432,8 +483,19 @@ def extract_shard(cleaned: dict[str, Any] | Cleaned, deduped: dict[str, Any] | D
     articles = [replace(a, dup_cluster_id=info[a.article_id]["dup_cluster_id"],
                         is_canonical=info[a.article_id]["is_canonical"]) for a in articles]
     sample = {k for k, r in info.items() if r["df_sample"]}
-    final, facts, term_rows, rejects = extract(articles, partial(document_frequencies, lake, deduped.df_window,
-                                                                 deduped.df_docs), sample, deduped.df_window)
+    lookup = partial(document_frequencies, lake, deduped.df_window, deduped.df_docs)
+    final, facts, term_rows, rejects = [], {}, [], []
+    chunks = [articles[i:i + EXTRACT_CHUNK] for i in range(0, len(articles), EXTRACT_CHUNK)] or [[]]
+    with Progress(len(articles), f"extract {shard.name}", unit="articles", logger=log) as progress:
+        for chunk in chunks:  # in chunks, only so that progress has something to count
+            f, fx, tr, rj = extract(chunk, lookup, sample, deduped.df_window)
+            final += f
+            rejects += rj
+            term_rows.append(tr)
+            for t, rows in fx.items():
+                facts.setdefault(t, []).extend(rows)
+            progress.add(len(chunk))
+    term_rows = _merge_term_rows(term_rows)
     base = f"{shard.index:05d}"
     path = lambda t: lake.staging(run.run_id, "extract", shard.source, f"{base}.{t}.parquet")  # noqa: E731
     tables = {"articles": lake.write_rows(path("articles"), [publishable_row(a) for a in final],
@@ -444,7 +506,9 @@ def extract_shard(cleaned: dict[str, Any] | Cleaned, deduped: dict[str, Any] | D
                     lake.write_rows(path("rejects"), [asdict(r) for r in rejects], REJECT_SCHEMA),
                     {"articles": len(final), "rejects": len(rejects),
                      **{t: len(facts.get(t, [])) for t in FACT_TABLES}}, round(time.monotonic() - started, 3))
-    log.info("extracted shard %s: %d articles, %d rejects in %.1fs", shard.name, len(final), len(rejects), out.seconds)
+    log.info("extracted shard %s: %d articles, %d rejected (%s) in %s; facts: %s", shard.name, len(final), len(rejects),
+             fmt_counts(Counter(r.reason for r in rejects)), duration(out.seconds),
+             fmt_counts({t: len(facts.get(t, [])) for t in FACT_TABLES}))
     return to_dict(out)
 
 
@@ -483,7 +547,8 @@ def _aggregate(lake: Lake, files: list[str], keys: list[str], docs_by: list[str]
 def publish(fetched: list[Any], parsed: list[Any], cleaned: list[Any], deduped: Any, extracted: list[Any]
             ) -> dict[str, Any]:
     """Publish the night, source by source, table by table: each date file streamed from the
-    shards (one row group at a time), then swapped in."""
+    shards (one row group at a time), then swapped in. (Lake logs each file at DEBUG; the
+    summary at the end says the same in a few lines.)"""
     fetched = [from_dict(Fetched, f) for f in fetched]
     parsed = [from_dict(Parsed, p) for p in parsed]
     cleaned = [from_dict(Cleaned, c) for c in cleaned]
@@ -493,6 +558,8 @@ def publish(fetched: list[Any], parsed: list[Any], cleaned: list[Any], deduped: 
     lake, day = Lake(run.lake), run.date
     sources = sorted({n for f in fetched for n in f.sources} | {p.shard.source for p in parsed})
     published: dict[str, dict[str, int]] = {}
+    started = time.monotonic()
+    progress = Progress(len(sources), f"publish {day}", unit="sources", logger=log).start()
 
     def put(table: str, source: str, files: list[str], keep_old: Any = None) -> None:
         published.setdefault(table, {})[source] = lake.publish_files(table, day, source, files, run.run_id, keep_old)
@@ -552,12 +619,32 @@ def publish(fetched: list[Any], parsed: list[Any], cleaned: list[Any], deduped: 
                                                                          if k != "seconds"}),
                   "seconds": ec["seconds"]}]
         published.setdefault("runs", {}).update(lake.publish("runs", day, {source: runs}, run.run_id))
+        progress.add()
+    progress.stop()
     counts = {"articles": sum(e.counts.get("articles", 0) for e in extracted),
               "duplicates": sum(c["duplicates"] for c in deduped.counts.values()),
               "facts": {t: sum(e.counts.get(t, 0) for e in extracted) for t in FACT_TABLES},
               "dedupe_seconds": deduped.seconds}
-    log.info("published %s for %s: %s", ", ".join(sources), day, {t: sum(v.values()) for t, v in published.items()})
+    log.info("publish: %s for %s in %s; rows now in the date's partitions: %s", ", ".join(sources), day,
+             duration(time.monotonic() - started),
+             fmt_counts({t: sum(v.values()) for t, v in published.items()}, "none"))
+    for source in sources:
+        reasons = Counter()
+        for path in ([f.rejects[source] for f in fetched if source in f.rejects]
+                     + [r.rejects for r in parsed + cleaned + extracted if r.shard.source == source]):
+            t = lake.read_file(path, ["stage", "reason"]) if path else None
+            if t is not None and t.num_rows:
+                reasons.update(f"{a}/{b}" for a, b in zip(t.column("stage").to_pylist(), t.column("reason").to_pylist()))
+        d = deduped.counts.get(source, {"articles": 0, "duplicates": 0})
+        log.info("  %-12s %d article(s) tonight (%d duplicates); the date now holds %d articles%s; rejects: %s",
+                 source, d["articles"], d["duplicates"], published.get("articles", {}).get(source, 0),
+                 "" if run.replay else f", {published.get('fetch_log', {}).get(source, 0)} fetch_log rows",
+                 fmt_counts(reasons))
     return to_dict(Published(run, tuple(sources), published, counts))
+
+
+# the rules newsflow.validate applies (named in its failures), for the validate summary
+GATES = ("primary_key", "not_null", "null_rate", "date_range", "references", "one_row_per_url", "row_count")
 
 
 class QualityGateError(ValueError):
@@ -573,10 +660,15 @@ def check(result: dict[str, Any] | Published) -> dict[str, Any]:
     run = result.run
     lake = Lake(run.lake)
     gates = Gates(**load_sources(run.sources_file).quality.model_dump()) if run.sources_file else Gates()
+    started = time.monotonic()
     failures = validate(lake, run.date, list(result.sources), gates)
+    failed = sorted({f.rule for f in failures})
+    passed = [g for g in GATES if g not in failed]
     if failures:
+        log.error("validate %s: failed %s; passed %s", run.date, ", ".join(failed), ", ".join(passed) or "none")
         raise QualityGateError(f"quality gates failed for {run.date}: " + "; ".join(map(str, failures)))
-    log.info("quality gates passed for %s (%s)", run.date, ", ".join(result.sources))
+    log.info("validate %s: all %d quality gates passed (%s) for %s in %s", run.date, len(passed), ", ".join(passed),
+             ", ".join(result.sources), duration(time.monotonic() - started))
     counts = {t: sum(n for n in result.published.get(t, {}).values()) for t in ("articles", "fetch_log")}
     lake.drop_staging(run.run_id)
     return {"date": run.date, **counts, "published": result.published, "counts": result.counts}
@@ -610,13 +702,13 @@ class LocalRunner:
             self.pool.shutdown(cancel_futures=True)
 
     def map(self, fn: Callable[..., dict[str, Any]], items: list[Any], *extra: Any) -> list[dict[str, Any]]:
-        started = time.monotonic()
-        name = fn.__name__
+        name = fn.__name__.removesuffix("_shard")
         if self.workers == 1 or len(items) < 2:
             out = []
-            for i, item in enumerate(items, 1):
-                out.append(fn(item, *extra))
-                log.info("%s: %d/%d shards in %.0fs", name, i, len(items), time.monotonic() - started)
+            with Progress(len(items), f"{name} (all shards)", unit="shards", logger=log) as progress:
+                for item in items:
+                    out.append(fn(item, *extra))
+                    progress.add()
             return out
         if self.pool is None:
             import multiprocessing
@@ -625,22 +717,60 @@ class LocalRunner:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["newsflow.preload"])  # workers share one loaded Korean model
             self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
-                                            initargs=(logging.getLogger().level, dict(os.environ)))
-        futures = [self.pool.submit(fn, item, *extra) for item in items]
+                                            initargs=(logging.getLogger().level, dict(os.environ), _log_setup()))
+        with _main_hidden_from_workers():  # workers start on demand, while submitting
+            futures = [self.pool.submit(fn, item, *extra) for item in items]
         out = []
-        for i, f in enumerate(futures, 1):
-            out.append(f.result())
-            if i % max(1, len(items) // 10) == 0 or i == len(items):
-                log.info("%s: %d/%d shards in %.0fs", name, i, len(items), time.monotonic() - started)
+        with Progress(len(items), f"{name} (all shards, {self.workers} workers)", unit="shards",
+                      logger=log) as progress:
+            for f in futures:
+                out.append(f.result())
+                progress.add()
         return out
 
 
-def _init_worker(level: int, environ: dict[str, str]) -> None:
+@contextmanager
+def _main_hidden_from_workers():
+    """A new worker process re-runs the parent's ``__main__`` script first (multiprocessing's
+    spawn preparation) unless it is a package's ``__main__``. In an Airflow task that script is
+    ``bin/airflow``, whose import initialises Airflow against a metadata database the task process
+    may not reach, and the worker dies before it starts. The workers need nothing from
+    ``__main__``, so it is hidden from them while they start."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    had = {k: main.__dict__[k] for k in ("__spec__", "__file__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(had)
+
+
+def _log_setup() -> dict[str, Any]:
+    """How this process logs (the root handler's format, newsflow's logger levels), for workers."""
+    fmt = next((h.formatter for h in logging.getLogger().handlers if h.formatter), None)
+    levels = {name: lg.level for name, lg in logging.Logger.manager.loggerDict.items()
+              if isinstance(lg, logging.Logger) and lg.level and name.split(".")[0] in ("newsflow", "urllib3")}
+    return {"format": getattr(fmt, "_fmt", None), "datefmt": getattr(fmt, "datefmt", None), "levels": levels}
+
+
+def _init_worker(level: int, environ: dict[str, str], setup: dict[str, Any] | None = None) -> None:
     """A worker sees the run's environment (the forkserver may have started under an older one:
-    object-store credentials are set per task) and logs like its parent."""
+    object-store credentials are set per task) and logs like its parent (each line names the worker)."""
     os.environ.clear()
     os.environ.update(environ)
-    logging.basicConfig(level=level, format="%(asctime)s %(processName)s %(name)s %(levelname)s %(message)s")
+    setup = setup or {}
+    fmt = setup.get("format") or "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=level, format=fmt.replace("%(message)s", "[%(processName)s] %(message)s"),
+                        datefmt=setup.get("datefmt"))
+    for name, lvl in (setup.get("levels") or {}).items():
+        logging.getLogger(name).setLevel(lvl)
 
 
 def run_shards(runner: LocalRunner, fetched: list[dict[str, Any]]) -> dict[str, Any]:
@@ -662,9 +792,14 @@ def run_all(sources_file: str, lake: str, day: str, run_id: str, sources: list[s
     run = from_dict(FetchJob, jobs[0]).run if jobs else None
     if run is None:
         raise ConfigError("no sources to run")
+    migrate(lake)  # what the DAG's migrate task does, once, before anything reads history
+    started = time.monotonic()
     fetched = [fetch_sources(j) for j in jobs]
     with LocalRunner(workers or _workers(run)) as runner:
-        return check(run_shards(runner, fetched))
+        result = check(run_shards(runner, fetched))
+    log.info("run %s: %d articles (%d duplicates), %d fetch_log rows in %s", run.date, result["articles"],
+             result["counts"].get("duplicates", 0), result["fetch_log"], duration(time.monotonic() - started))
+    return result
 
 
 def replay_plan(sources_file: str, lake: str, run_id: str, start: str, end: str | None = None,
@@ -689,6 +824,8 @@ def replay_plan(sources_file: str, lake: str, run_id: str, start: str, end: str 
     if missing:
         log.warning("no raw pages for %d of %d dates (not replayed): %s", len(missing), len(days),
                     ", ".join(missing[:20]) + (" ..." if len(missing) > 20 else ""))
+    log.info("replay plan: %d date(s) to replay in %s (%s), oldest first; %d without raw pages", len(days) - len(missing),
+             span, ", ".join(names), len(missing))
     return [{**to_dict(RunSpec(f"{run_id}__{d}", lake, sources_file, d, tuple(s.name for s in cfg.sources),
                                batch_size or cfg.processing.batch_size, replay=True)), "sources": names}
             for d in days if d in have]
@@ -700,7 +837,7 @@ def reprocess(job: dict[str, Any], workers: int | None = None) -> dict[str, Any]
     the day's fetch_log and fetched bytes are left as they were."""
     from newsflow.shards import replay_shards
 
-    names = list(job["sources"])
+    names, started = list(job["sources"]), time.monotonic()
     run = from_dict(RunSpec, job)
     lake = Lake(run.lake)
     found = replay_shards(lake, run, names)
@@ -709,5 +846,7 @@ def reprocess(job: dict[str, Any], workers: int | None = None) -> dict[str, Any]
     fetched = [to_dict(Fetched(run, tuple(names), tuple(found), {}, {}, {}, {}))]
     with LocalRunner(workers or _workers(run)) as runner:
         result = check(run_shards(runner, fetched))
-    log.info("replayed %s for %s: %s", ", ".join(names), run.date, result["counts"])
+    log.info("replay %s: %s: %d articles (%d duplicates), facts: %s in %s", run.date, ", ".join(names),
+             result["articles"], result["counts"].get("duplicates", 0), fmt_counts(result["counts"].get("facts")),
+             duration(time.monotonic() - started))
     return result

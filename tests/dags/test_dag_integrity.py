@@ -124,3 +124,137 @@ def test_news_maintenance_shape(dagbag):
     assert dag.timetable.expression == "0 5 * * 0"
     assert set(dag.params.keys()) == {"raw_pages_days", "staging_hours"}
     assert all(t.pool == "newsflow_publish" for t in dag.tasks)
+
+
+# -- pools: a fresh deployment runs without hand-made pools ----------------------------------------
+PLUGINS = DAGS.parent / "plugins"
+
+
+@pytest.fixture(scope="module")
+def airflow_db():
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+def test_every_pool_the_dags_use_is_one_the_plugin_creates(dagbag):
+    from newsflow_airflow import POOLS, PUBLISH_POOL
+
+    used = {t.pool for dag in dagbag.dags.values() for t in dag.tasks} - {"default_pool"}
+    assert used == set(POOLS) == {"newsflow_fetch", "newsflow_publish"}
+    assert POOLS[PUBLISH_POOL][0] == 1  # one publisher at a time
+    assert POOLS["newsflow_fetch"][0] == 4
+
+
+def test_the_plugin_is_found_in_the_plugins_folder_with_its_listener():
+    from airflow._shared.plugins_manager import _load_plugins_from_plugin_directory
+
+    plugins, errors = _load_plugins_from_plugin_directory(str(PLUGINS))
+    assert not {k: v for k, v in errors.items() if "newsflow_airflow" in k}
+    mine = [p for p in plugins if p.name == "newsflow"]
+    assert len(mine) == 1 and any(hasattr(x, "on_starting") for x in mine[0].listeners)
+
+
+def test_pools_are_created_when_an_airflow_component_starts(airflow_db):
+    """What `airflow scheduler` (or dag-processor, triggerer) does first: Job() calls the listeners'
+    on_starting, and the newsflow listener creates the missing pools with their documented sizes;
+    a pool an operator resized is left alone."""
+    from airflow.jobs.job import Job
+    from airflow.models.pool import Pool
+    from airflow.utils.session import create_session
+
+    with create_session() as s:
+        s.query(Pool).filter(Pool.pool.in_(["newsflow_fetch", "newsflow_publish"])).delete()
+    Job()
+    with create_session() as s:
+        pools = {p.pool: (p.slots, p.include_deferred) for p in s.query(Pool)}
+    assert pools["newsflow_fetch"] == (4, False) and pools["newsflow_publish"] == (1, False)
+    with create_session() as s:
+        s.query(Pool).filter(Pool.pool == "newsflow_fetch").update({"slots": 9})
+    Job()  # again (a restart): nothing changes
+    with create_session() as s:
+        assert {p.pool: p.slots for p in s.query(Pool)}["newsflow_fetch"] == 9
+
+
+def test_the_listener_ignores_a_task_runner_start(airflow_db, monkeypatch):
+    """A task's process calls on_starting too (TaskRunnerMarker) and has no database: nothing happens."""
+    import newsflow_airflow
+    from airflow.sdk.execution_time.task_runner import TaskRunnerMarker
+
+    called = []
+    monkeypatch.setattr(newsflow_airflow, "ensure_pools", lambda: called.append(1))
+    newsflow_airflow.PoolListener().on_starting(component=TaskRunnerMarker())
+    assert called == []
+
+
+# -- the trigger form: optional fields are not marked required -------------------------------------
+def _form_marks_required(schema: dict) -> bool:
+    """The Airflow 3 trigger form's rule (airflow/ui, flexible form): a field is required unless its
+    schema type is a list that includes "null"."""
+    t = schema.get("type")
+    return bool(t) and not (isinstance(t, list) and "null" in t)
+
+
+def test_the_installed_ui_still_decides_required_by_a_null_type():
+    assets = Path(__import__("airflow").__file__).parent / "ui" / "dist" / "assets"
+    bundles = list(assets.glob("index-*.js"))
+    if not bundles:
+        pytest.skip("no UI bundle installed")
+    assert any("schema.type.includes(`null`)" in b.read_text(encoding="utf-8", errors="replace") for b in bundles)
+
+
+@pytest.mark.parametrize(("dag_id", "optional", "required"), [
+    ("news_ingest", {"sources", "date", "force_refetch", "urls"}, set()),
+    ("news_reprocess", {"end", "sources"}, {"start"}),
+])
+def test_optional_params_are_not_required_in_the_trigger_form(dagbag, dag_id, optional, required):
+    params = dagbag.dags[dag_id].params
+    marked = {k for k in params.keys() if _form_marks_required(params.get_param(k).schema)}
+    assert marked == required and not (optional & marked)
+
+
+def test_empty_optional_params_validate_and_their_items_are_still_checked(dagbag):
+    import copy
+
+    from airflow.sdk.exceptions import ParamValidationError
+
+    params = dagbag.dags["news_ingest"].params
+    p = copy.deepcopy(params)
+    p.update({"sources": None, "urls": None, "force_refetch": None, "date": None})
+    assert p.validate() == {"sources": None, "urls": None, "force_refetch": None, "date": None}
+    for bad in ({"sources": ["Bad Name"]}, {"urls": ["ftp://x"]}, {"force_refetch": "yes"}):
+        with pytest.raises(ParamValidationError):
+            q = copy.deepcopy(params)
+            q.update(bad)
+            q.validate()
+    r = copy.deepcopy(dagbag.dags["news_reprocess"].params)
+    r.update({"start": "2024-06-27", "sources": None, "end": None})
+    assert r.validate()["sources"] is None
+    with pytest.raises(ParamValidationError):
+        r.update({"sources": ["Bad Name"]})
+        r.validate()
+
+
+def test_the_pipeline_accepts_null_params(tmp_path):
+    """What the plan task passes when the form leaves the fields empty (null)."""
+    from newsflow.config import default_sources_file
+    from newsflow.pipeline import plan
+
+    jobs = plan(default_sources_file(), str(tmp_path), "r", "2024-06-27", None, None, None)
+    assert jobs and all(j["run"]["force_refetch"] is False and not j["urls"] for j in jobs)
+
+
+# -- migrate: the layout migration runs in the publish pool, before anything reads history ------------
+def test_migrate_runs_in_the_publish_pool_before_any_history_is_read(dagbag):
+    from newsflow_airflow import PUBLISH_POOL
+
+    for dag_id in ("news_ingest", "news_reprocess"):
+        dag = dagbag.dags[dag_id]
+        migrate = dag.get_task("migrate")
+        assert migrate.pool == PUBLISH_POOL, dag_id
+        assert migrate.upstream_task_ids == {"plan"}, dag_id
+        after = migrate.get_flat_relative_ids(upstream=False)
+        assert after == {t.task_id for t in dag.tasks} - {"plan", "migrate"}, dag_id
+    assert "migrate" in dagbag.dags["news_ingest"].get_task("fetch_sources").upstream_task_ids
+    assert "migrate" in dagbag.dags["news_reprocess"].get_task("replay_day").upstream_task_ids

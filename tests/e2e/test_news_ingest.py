@@ -204,3 +204,23 @@ def test_unknown_source_fails_the_run_without_retrying(env, capfd, caplog):
     out, err = capfd.readouterr()
     assert "unknown source(s) 'nope'; known sources: dongnam, hanbit, hanbit-en" in out + err
     assert caplog.text.count("[DAG TEST] starting task_id=plan") == 1  # not retried
+
+
+def test_an_empty_trigger_form_runs_and_every_task_logs_a_summary(env, capfd, caplog):
+    """The form sends null for the optional fields it leaves empty; the run is an ordinary
+    incremental one, and each task ends with its one-line summary (validate names the gates)."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    dag, lake = env
+    run = dag.test(logical_date=datetime(2024, 6, 28, 3, tzinfo=ZoneInfo("Asia/Seoul")),
+                   run_conf={"date": "2024-06-27", "sources": None, "urls": None, "force_refetch": None})
+    assert run.state == "success"
+    check_lake(lake)
+    out, err = capfd.readouterr()
+    text = out + err + caplog.text
+    for line in ("plan: 2024-06-27, 3 source(s) in 1 fetch job(s)", "migrate: the lake is in the current layout",
+                 "fetch: hanbit, hanbit-en, dongnam for 2024-06-27 in", "shards: ", "publish: dongnam, hanbit, hanbit-en",
+                 "rejects: fetch/http_404 1, parse/not_article 1", "validate 2024-06-27: all 7 quality gates passed"):
+        assert line in text, line
+    assert "hanbit       2 to fetch (+7 already in the lake, skipped)" in text  # an incremental run

@@ -128,3 +128,18 @@ def test_a_deleted_index_file_is_named_with_the_fix(tmp_path):
         p.unlink()
     with pytest.raises(RuntimeError, match="maintain --reindex"):
         exact_index.lookup(lake, [hash64(chash("body"))])
+
+
+def test_maintain_builds_the_index_and_reindex_rebuilds_it(tmp_path):
+    import subprocess
+    import sys
+
+    lake = Lake(str(tmp_path))
+    put(lake, "2024-01-05", [sig_row("x", "body", "2024-01-05")])
+    cli = [sys.executable, "-m", "newsflow", "maintain", "--lake", str(tmp_path)]
+    done = subprocess.run(cli, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "exact-copy index: through" in done.stdout and "1 rows added" in done.stdout
+    again = subprocess.run(cli + ["--reindex"], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "1 rows added" in again.stdout, again.stdout + again.stderr[-2000:]
+    assert exact_index.lookup(lake, [hash64(chash("body"))]).column("article_id").to_pylist() == ["x"]

@@ -46,3 +46,20 @@ def test_bad_run_parameters_say_what_is_wrong(sources_file, tmp_path, kwargs, me
     args = {"day": "2024-06-27", **kwargs}
     with pytest.raises(ConfigError, match=message):
         plan(sources_file, str(tmp_path), "r1", args.pop("day"), **args)
+
+
+def test_plan_never_migrates_the_lake_migrate_is_its_own_step(sources_file, tmp_path, monkeypatch):
+    """Migrating rewrites partitions: it must not run in plan (outside the publish pool), but in
+    the pooled migrate task (pipeline.migrate), and once in run_all."""
+    import newsflow.maintenance as maintenance
+    from newsflow.pipeline import migrate
+
+    calls = []
+    real = maintenance.migrate_layout
+    monkeypatch.setattr(maintenance, "migrate_layout", lambda lake, *a, **k: calls.append(lake.root) or real(lake))
+    lake = tmp_path / "lake"
+    plan(sources_file, str(lake), "r1", "2024-06-27")
+    assert calls == [] and not lake.exists()  # plan reads the sources file only
+    out = migrate(str(lake))
+    assert out["moved"] == {} and len(calls) == 1
+    assert migrate(str(lake))["moved"] == {}  # once: the marker makes later calls a no-op
