@@ -20,12 +20,13 @@ export NEWSFLOW_LAKE ?= $(CURDIR)/data/lake
 export NEWSFLOW_SOURCES ?= $(CURDIR)/include/sources.yaml
 export NEWSFLOW_SAMPLE_BASE ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help venv run test lock airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale bench-crash fuzz
+.PHONY: help venv run test lock compose-check airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale bench-crash fuzz
 
 help:
 	@echo "make run    - install, serve the sample site, run news_ingest for DATE=$(DATE), print a summary"
 	@echo "make test   - install and run the test suite"
-	@echo "make lock   - recompile requirements.txt from requirements.in"
+	@echo "make lock   - recompile requirements.txt and requirements-dev.txt from the .in files"
+	@echo "make compose-check - validate docker-compose.yaml (config -q where a compose binary exists) and its structure"
 	@echo "make bench-fetch - politeness benchmark: pages/s vs the per-host budget (BENCH_ARGS=...)"
 	@echo "make bench-extract - extraction vs trafilatura and readability-lxml on ../shared/corpus"
 	@echo "make bench-nlp    - entities/quotes/dates/numbers/keywords vs ../shared/gold and bench/nlp_holdout (shared scorer)"
@@ -35,17 +36,29 @@ help:
 	@echo "make bench-dedupe - dedupe quality on ../shared/gold/dedup_dev and 100k synthetic articles vs plain datasketch"
 	@echo "make fuzz         - 10,000 generated hostile pages through parse_page: uncaught exceptions, lone surrogates, s/page"
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+# The local venv gets the runtime lock and the test/benchmark lock (the Docker image only the first).
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q "uv==$(UV_VERSION)"
-	$(UV) pip install -q --python $(PY) -r requirements.txt
+	$(UV) pip install -q --python $(PY) -r requirements.txt -r requirements-dev.txt
 	$(UV) pip install -q --python $(PY) --no-deps -e .
 	@touch $@
 
 venv: $(VENV)/.installed
 
+# Existing pins are kept unless an .in file asks otherwise (uv reads the output files as preferences);
+# requirements-dev.in is constrained by requirements.txt (-c), so the two locks agree.
 lock: venv
 	$(UV) pip compile requirements.in -o requirements.txt --python-version 3.11
+	$(UV) pip compile requirements-dev.in -o requirements-dev.txt --python-version 3.11
+
+# The cluster file: `docker compose config -q` (or docker-compose) where one is installed, and its
+# structural checks (tests/dags/test_compose.py); needs no Docker engine.
+compose-check: venv
+	@if docker compose version >/dev/null 2>&1; then docker compose config -q && echo "docker compose config: ok"; \
+	elif command -v docker-compose >/dev/null; then docker-compose config -q && echo "docker-compose config: ok"; \
+	else echo "no docker compose binary: skipping 'config -q'"; fi
+	$(PY) -m pytest -q tests/dags/test_compose.py
 
 $(AIRFLOW_HOME)/.migrated: $(VENV)/.installed
 	@mkdir -p $(AIRFLOW_HOME)
