@@ -20,7 +20,7 @@ export NEWSFLOW_LAKE ?= $(CURDIR)/data/lake
 export NEWSFLOW_SOURCES ?= $(CURDIR)/include/sources.yaml
 export NEWSFLOW_SAMPLE_BASE ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help venv run test lock compose-check airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale bench-crash fuzz
+.PHONY: help venv run test lock compose-check airflow-db clean bench-fetch bench-extract bench-dedupe bench-nlp bench-lake bench-scale bench-crash bench-exact fuzz test-cluster
 
 help:
 	@echo "make run    - install, serve the sample site, run news_ingest for DATE=$(DATE), print a summary"
@@ -34,6 +34,8 @@ help:
 	@echo "make bench-scale  - a night of 1k/10k/100k synthetic pages replayed on every core, and night 30 vs night 1"
 	@echo "make bench-crash  - SIGKILL a run at 20 random moments, rerun: every table readable, rows equal to an uninterrupted run"
 	@echo "make bench-dedupe - dedupe quality on ../shared/gold/dedup_dev and 100k synthetic articles vs plain datasketch"
+	@echo "make bench-exact  - exact-copy lookups: the hash-bucketed index vs every signatures file, on 30/365/1095 days"
+	@echo "make test-cluster - Postgres, Redis, S3, scheduler, api-server and two Celery workers: ingest, SIGKILL a worker, replay, maintain"
 	@echo "make fuzz         - 10,000 generated hostile pages through parse_page: uncaught exceptions, lone surrogates, s/page"
 
 # The local venv gets the runtime lock and the test/benchmark lock (the Docker image only the first).
@@ -90,6 +92,13 @@ bench-fetch: venv
 
 bench-extract: venv
 	$(PY) bench/bench_extract.py $(BENCH_ARGS)
+
+bench-exact: venv
+	$(PY) bench/bench_exact.py $(BENCH_ARGS)
+
+# A real cluster (tests/cluster/README.md): several minutes on 2 cores, so not part of `make test`.
+test-cluster: venv
+	NEWSFLOW_CLUSTER=1 $(PY) -m pytest tests/cluster -q -p no:cacheprovider
 
 bench-dedupe: venv
 	$(PY) bench/bench_dedupe.py $(BENCH_ARGS)

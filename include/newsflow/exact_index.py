@@ -132,11 +132,12 @@ def _lookup_file(lake: Lake, path: str, keys: np.ndarray) -> list[pa.Table]:
                 candidates.append(g)
         if not candidates:
             return []
-        hits = []
-        for g in candidates:
-            h = pf.read_row_group(g, columns=["hash64"]).column(0)
-            if pc.any(pc.is_in(h, value_set=pa.array(keys, pa.int64()))).as_py():
-                hits.append(g)
+        # the candidates' hash64 column in one read; which of them hold a key
+        h = pf.read_row_groups(candidates, columns=["hash64"]).column(0)
+        found = pc.is_in(h, value_set=pa.array(keys, pa.int64())).to_numpy(zero_copy_only=False)
+        sizes = [meta.row_group(g).num_rows for g in candidates]
+        ends = np.cumsum(sizes)
+        hits = [g for g, e, n in zip(candidates, ends, sizes) if found[e - n:e].any()]
         if not hits:
             return []
         t = pf.read_row_groups(hits, columns=COLUMNS)

@@ -691,6 +691,13 @@ class LocalRunner:
     workers share the model's ~500 MB instead of holding one copy each."""
 
     def __init__(self, workers: int) -> None:
+        import multiprocessing
+
+        # A daemonic process may not start children: a task inside a Celery prefork worker (or any
+        # pool process) maps its shards inline; its siblings are the parallelism there.
+        if workers > 1 and multiprocessing.current_process().daemon:
+            log.info("running %d shard worker(s) inline: this process is daemonic (a Celery prefork child)", workers)
+            workers = 1
         self.workers = max(1, workers)
         self.pool = None
 

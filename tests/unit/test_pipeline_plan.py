@@ -63,3 +63,25 @@ def test_plan_never_migrates_the_lake_migrate_is_its_own_step(sources_file, tmp_
     out = migrate(str(lake))
     assert out["moved"] == {} and len(calls) == 1
     assert migrate(str(lake))["moved"] == {}  # once: the marker makes later calls a no-op
+
+
+def _map_in_a_daemon(q) -> None:
+    from newsflow.pipeline import LocalRunner
+
+    with LocalRunner(2) as runner:
+        q.put((runner.workers, runner.map(len, [[1], [1, 2], [1, 2, 3]])))
+
+
+def test_a_task_in_a_daemonic_process_maps_its_shards_inline():
+    """A Celery prefork worker runs tasks in daemonic processes, which may not start children:
+    news_reprocess failed there on every try with 'daemonic processes are not allowed to have
+    children' (found by make test-cluster)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_map_in_a_daemon, args=(q,), daemon=True)
+    p.start()
+    workers, out = q.get(timeout=60)
+    p.join(timeout=30)
+    assert p.exitcode == 0 and workers == 1 and out == [1, 2, 3]
