@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import replace
 
 from newsflow.models import Article
@@ -72,26 +73,73 @@ def _grams(key: str) -> set[str]:
     return {key[i:i + 3] for i in range(len(key) - 2)}
 
 
-def _near_repeat(key: str, earlier: list[tuple[str, set[str]]], grams: set[str] | None = None) -> bool:
+# Near-repeat comparisons are bounded: each kept paragraph key is filed in a length band (the
+# bit length of its length, so bands double in width), and a band keeps only its K newest keys.
+# A paragraph is compared only with the keys of the (at most two) bands its 0.8-1.25 length
+# window overlaps, so a page of n paragraphs costs at most 2*K*n comparisons, not n*n/2 (a page
+# of 1,500 like paragraphs took seconds). The price: an edited repeat of a paragraph that more
+# than K kept paragraphs of its band came after is kept (an exact repeat is still removed:
+# ``seen`` is unbounded, a set lookup costs O(1)). Real pages repeat a paragraph soon after it
+# (the CMS's second pass): on the shared corpus every near repeat is found among the 4 newest
+# candidates, and only 5 of its pages keep more than 32 paragraphs in one band, so K = 32
+# changes no output there.
+NEAR_REPEAT_WINDOW = 32  # K: newest kept keys per length band that a paragraph is compared with
+_NEAR_MIN_LEN = 30  # shorter keys are never near repeats
+_NEAR_MIN_OTHER = 24  # 0.8 * 30: shorter keys can never be within a near repeat's length window
+
+
+def _similar(key: str, grams: set[str], other: str, other_grams: set[str]) -> bool:
+    """One comparison: 3-gram Jaccard >= 0.8 with lengths within 0.8-1.25 of each other."""
+    if not 0.8 <= len(key) / max(len(other), 1) <= 1.25:
+        return False
+    n = len(grams)
+    m = len(other_grams)
+    # the overlap is at most the smaller set and the union at least the larger one:
+    # sets that differ this much in size cannot reach 0.8
+    if (n if n < m else m) < 0.8 * (m if n < m else n):
+        return False
+    inter = len(grams & other_grams)
+    return inter >= 0.8 * (n + m - inter)  # |A | B| = |A| + |B| - |A & B|
+
+
+class _NearRepeatIndex:
+    """Kept keys by length band (``len(key).bit_length()``), the ``window`` newest per band."""
+
+    __slots__ = ("_bands", "window")
+
+    def __init__(self, window: int = NEAR_REPEAT_WINDOW) -> None:
+        self._bands: dict[int, deque[tuple[str, set[str]]]] = {}
+        self.window = window
+
+    def add(self, key: str, grams: set[str]) -> None:
+        if len(key) < _NEAR_MIN_OTHER:
+            return
+        band = len(key).bit_length()
+        q = self._bands.get(band)
+        if q is None:
+            q = self._bands[band] = deque(maxlen=self.window)
+        q.append((key, grams))
+
+    def candidates(self, key: str) -> Iterator[tuple[str, set[str]]]:
+        """Kept keys that may be within 0.8-1.25 of ``key``'s length, newest first per band: a
+        superset of the window [0.8 L, 1.25 L], whose ends are less than a factor 2 apart, so it
+        spans at most two bands."""
+        n = len(key)
+        for band in range(max(1, n * 4 // 5 - 1).bit_length(), (n * 5 // 4 + 2).bit_length() + 1):
+            if q := self._bands.get(band):
+                yield from reversed(q)
+
+
+def _near_repeat(key: str, earlier: _NearRepeatIndex, grams: set[str] | None = None) -> bool:
     """A paragraph that an earlier one already says, give or take a word (a CMS's second pass
-    with an edit, a trailing clause cut): 3-gram Jaccard >= 0.8 with similar lengths.
+    with an edit, a trailing clause cut): 3-gram Jaccard >= 0.8 with similar lengths, against
+    the newest ``NEAR_REPEAT_WINDOW`` kept paragraphs of each length band it may match.
     ``grams``: ``_grams(key)`` when the caller has it already."""
-    if len(key) < 30:
+    if len(key) < _NEAR_MIN_LEN:
         return False
     if grams is None:
         grams = _grams(key)
-    n = len(grams)
-    for other, other_grams in earlier:
-        if 0.8 <= len(key) / max(len(other), 1) <= 1.25:
-            m = len(other_grams)
-            # the overlap is at most the smaller set and the union at least the larger one:
-            # sets that differ this much in size cannot reach 0.8
-            if (n if n < m else m) < 0.8 * (m if n < m else n):
-                continue
-            inter = len(grams & other_grams)
-            if inter >= 0.8 * (n + m - inter):  # |A | B| = |A| + |B| - |A & B|
-                return True
-    return False
+    return any(_similar(key, grams, other, other_grams) for other, other_grams in earlier.candidates(key))
 
 
 def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None = None,
@@ -106,7 +154,7 @@ def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None 
     removed: Counter[str] = Counter()
     kept: list[str] = []
     seen: set[str] = set()
-    earlier: list[tuple[str, set[str]]] = []
+    earlier = _NearRepeatIndex()
     title_key = paragraph_key(title) if title else None
     for raw in paragraphs:
         p = normalize_text(raw)
@@ -137,7 +185,7 @@ def clean_paragraphs(paragraphs: list[str] | tuple[str, ...], title: str | None 
             removed["near_repeat"] += 1
             continue
         seen.add(key)
-        earlier.append((key, grams))
+        earlier.add(key, grams)
         kept.append(p)
     return kept, removed
 

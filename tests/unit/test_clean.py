@@ -1,6 +1,10 @@
 import json
+import random
 
-from newsflow.clean import clean_paragraphs, normalize_text
+import pytest
+
+from newsflow import clean
+from newsflow.clean import NEAR_REPEAT_WINDOW, clean_paragraphs, normalize_text
 
 P = ["산업통상자원부는 26일 워싱턴에서 한·미·일 산업장관회의를 열었다고 밝혔다.",
      "3국 장관은 반도체와 배터리 공급망 협력을 강화하는 공동선언문을 채택했다.",
@@ -75,3 +79,64 @@ def test_boilerplate_rules_in_the_other_languages():
     out, removed = clean_paragraphs(lines)
     assert out == [body]
     assert removed == {"photo_caption": 2, "related": 2, "byline": 2, "copyright": 1}
+
+
+def _word_salad(n: int, words: tuple[int, int], seed: int = 0) -> list[str]:
+    """``n`` distinct paragraphs of like words (the fuzz's ``similar_paragraphs``): their 3-gram
+    Jaccard stays under 0.8, so every one is kept and stays a candidate for every later one."""
+    rng = random.Random(seed)
+    vocab = [f"word{i}" for i in range(50)]
+    return [" ".join(rng.choice(vocab) for _ in range(rng.randint(*words))) + "." for _ in range(n)]
+
+
+def _comparisons(monkeypatch, paragraphs: list[str]) -> tuple[int, list[str]]:
+    """Similarity comparisons ``clean_paragraphs`` makes on ``paragraphs``, and what it keeps."""
+    calls = 0
+    real = clean._similar
+
+    def counting(*args):
+        nonlocal calls
+        calls += 1
+        return real(*args)
+
+    with monkeypatch.context() as m:
+        m.setattr(clean, "_similar", counting)
+        out, _ = clean_paragraphs(paragraphs)
+    return calls, out
+
+
+@pytest.mark.parametrize("words", [(12, 12), (30, 30), (5, 40)], ids=["12-words", "30-words", "5-40-words"])
+def test_near_repeat_comparisons_grow_linearly_not_pairwise(monkeypatch, words):
+    # 3,000 like paragraphs (the last: lengths spread over several length bands). Compared pairwise
+    # that was ~4.5 million comparisons (seconds per page); now each paragraph meets at most the
+    # NEAR_REPEAT_WINDOW newest kept keys of the two length bands it may match.
+    n = 3000
+    calls, out = _comparisons(monkeypatch, _word_salad(n, words))
+    assert len(out) == n  # all kept: the worst case, every paragraph remains a candidate
+    assert n < calls <= 2 * NEAR_REPEAT_WINDOW * n  # the counter is live, and the bound holds
+    half, _ = _comparisons(monkeypatch, _word_salad(n // 2, words))
+    assert calls <= 2.1 * half  # twice the paragraphs, twice the comparisons (pairwise: four times)
+
+
+def test_near_repeat_is_still_found_past_many_paragraphs_of_other_lengths():
+    first = "한국은행 금융통화위원회는 27일 기준금리를 연 3.50%로 동결했다고 밝혔다."
+    edited = "한국은행 금융통화위원회는 27일 기준금리를 연 3.50%로 동결했다고 발표했다."
+    # far more than the window of paragraphs in between, but none of them of first's length
+    short = [f"짧은 문단 {i}번." for i in range(3 * NEAR_REPEAT_WINDOW)]
+    long = _word_salad(3 * NEAR_REPEAT_WINDOW, (30, 30))
+    out, removed = clean_paragraphs([first, *short, *long, edited])
+    assert out == [first, *short, *long] and removed == {"near_repeat": 1}
+
+
+def test_a_whole_article_repeated_with_edits_is_removed():
+    # the seed's shape with an edit in every repeated paragraph (a CMS's second pass)
+    body = _word_salad(NEAR_REPEAT_WINDOW, (30, 30), seed=1)
+    again = [p[:-1] + " edited." for p in body]
+    out, removed = clean_paragraphs([*body, *again])
+    assert out == body and removed == {"near_repeat": NEAR_REPEAT_WINDOW}
+
+
+def test_exact_repeats_are_found_however_far_back():
+    body = _word_salad(3000, (12, 12))
+    out, removed = clean_paragraphs([*body, body[0], body[1].upper()])
+    assert out == body and removed == {"repeated": 2}
