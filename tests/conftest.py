@@ -55,6 +55,18 @@ def nights_lake(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def nights() -> tuple[str, ...]:
+    """The data dates ``nights_lake`` holds."""
+    return NIGHTS
+
+
+@pytest.fixture(scope="session")
+def ui_plugin():
+    """plugins/newsflow_ui.py, loaded as Airflow loads it."""
+    return load_ui_plugin()
+
+
 def load_ui_plugin():
     """plugins/newsflow_ui.py loaded the way Airflow loads it (the plugins folder on sys.path)."""
     import importlib.util

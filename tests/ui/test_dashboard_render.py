@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import NIGHTS, load_ui_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = next((p for p in (os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
@@ -25,24 +24,20 @@ CHROMIUM = next((p for p in (os.environ.get("CHROMIUM"), shutil.which("chromium"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install chromium)")
 
 
-def load_plugin():
-    return load_ui_plugin()
-
-
 @pytest.fixture(scope="module")
 def lake(nights_lake) -> Path:
     return nights_lake
 
 
 @pytest.fixture(scope="module")
-def url(lake):
+def url(lake, ui_plugin):
     """The dashboard app served by uvicorn on a free port of 127.0.0.1."""
     import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = load_plugin().create_app(lake=str(lake), auth=False)
+    app = ui_plugin.create_app(lake=str(lake), auth=False)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -87,13 +82,13 @@ def test_chromium_screenshot(url, tmp_path):
     assert png_size(shot) == (1440, 1130) and shot.stat().st_size > 30_000  # charts, not a blank page
 
 
-def test_chromium_shows_the_empty_lake_message(tmp_path):
+def test_chromium_shows_the_empty_lake_message(tmp_path, ui_plugin):
     import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(load_plugin().create_app(lake=str(tmp_path / "none"), auth=False),
+    server = uvicorn.Server(uvicorn.Config(ui_plugin.create_app(lake=str(tmp_path / "none"), auth=False),
                                            host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -8,14 +8,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import NIGHTS, load_ui_plugin
 from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def load_plugin():
-    return load_ui_plugin()
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +19,8 @@ def lake(nights_lake) -> Path:
 
 
 @pytest.fixture(scope="module")
-def plugin():
-    return load_plugin()
+def plugin(ui_plugin):
+    return ui_plugin
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +34,9 @@ def q(lake: Path, table: str, sql: str) -> list[tuple]:
     return duckdb.connect().execute(sql.format(t=rel)).fetchall()
 
 
-def test_nights_counts_articles_per_source_per_night_as_the_lake_does(client, lake):
+def test_nights_counts_articles_per_source_per_night_as_the_lake_does(client, lake, nights):
     d = client.get("/api/nights").json()
-    assert d["status"] == "ok" and d["nights"] == list(NIGHTS)
+    assert d["status"] == "ok" and d["nights"] == list(nights)
     assert d["sources"] == ["dongnam", "hanbit", "hanbit-en"]
     got = {(a["date"], a["source"]): (a["articles"], a["canonical"], a["duplicates"]) for a in d["articles"]}
     want = {(str(day), src): (n, c, n - c) for day, src, n, c in q(lake, "articles", (
@@ -62,7 +57,7 @@ def test_rejects_by_reason_equal_the_rejects_table(client, lake):
                            ("2024-06-27", "hanbit", "parse", "not_article", 1)]
 
 
-def test_stage_durations_come_from_runs_seconds(client, lake):
+def test_stage_durations_come_from_runs_seconds(client, lake, nights):
     d = client.get("/api/nights").json()
     got = {(s["run_id"], s["stage"]): s["seconds"] for s in d["stages"]}
     for run_id, stage, total, longest in q(lake, "runs", (
@@ -71,7 +66,7 @@ def test_stage_durations_come_from_runs_seconds(client, lake):
         assert got[(run_id, stage)] == (None if want is None else pytest.approx(want, abs=1e-3))
     assert {s["stage"] for s in d["stages"]} >= {"fetch", "parse", "clean", "extract"}
     runs = {r["run_id"]: r for r in d["runs"]}
-    assert set(runs) == {f"scheduled__{n}" for n in NIGHTS}
+    assert set(runs) == {f"scheduled__{n}" for n in nights}
     assert runs["scheduled__2024-06-27"]["articles"] == 19 and runs["scheduled__2024-06-27"]["rejects"] == 2
     assert runs["scheduled__2024-06-27"]["seconds"]["fetch"] > 0
 
@@ -107,14 +102,14 @@ def test_days_and_source_bound_the_answer(client, lake):
     assert client.get("/api/nights", params={"days": 10_000}).status_code == 422
 
 
-def test_one_run(client, lake):
+def test_one_run(client, lake, nights):
     d = client.get("/api/run/scheduled__2024-06-27").json()
     assert d["status"] == "ok" and d["run_id"] == "scheduled__2024-06-27" and d["nights"] == ["2024-06-27"]
     n = q(lake, "articles", "SELECT count(*) FROM {t} WHERE run_id = 'scheduled__2024-06-27'")[0][0]
     assert sum(a["articles"] for a in d["articles"]) == n == 19
     assert [r["run_id"] for r in d["runs"]] == ["scheduled__2024-06-27"]
     # a news_reprocess run publishes each date as <run_id>__<date>: its id finds them all
-    assert client.get("/api/run/scheduled").json()["nights"] == list(NIGHTS)
+    assert client.get("/api/run/scheduled").json()["nights"] == list(nights)
     # Airflow run ids carry ':' and '+'
     d = client.get("/api/run/manual__2024-06-27T03:00:00+09:00").json()
     assert d["status"] == "empty" and "no rows of run" in d["message"]
