@@ -3,7 +3,8 @@
 Order: HTTP ``Content-Type`` charset -> BOM -> ``<meta charset>`` / ``http-equiv`` in the
 first 4 KiB -> charset-normalizer's detector -> UTF-8 with replacement. A declared
 charset is only used if the bytes actually decode with it (a lying ``<meta>`` falls
-through to the detector). Korean legacy labels (``euc-kr``, ``ks_c_5601-1987``, ...) are
+through to the detector), and bytes that are valid UTF-8 with non-ASCII text are read as
+UTF-8 whatever is declared (a re-encoded page that kept its old ``gb2312`` meta). Korean legacy labels (``euc-kr``, ``ks_c_5601-1987``, ...) are
 decoded as CP949, its superset, and ``gb2312``/``gbk`` as GB18030, for the same reason.
 Python codecs that are no web charset (``unicode_escape``, ``utf-7``, ``punycode``...) are
 unknown labels, and the decoded text never holds a lone surrogate (``scrub_surrogates``).
@@ -127,9 +128,23 @@ def strip_tags(text: str) -> str:
     return "".join(out)
 
 
+def _utf8_beats(body: bytes, declared: str | None) -> str | None:
+    """``body`` as UTF-8 when a page declares another charset but its bytes are valid UTF-8 with
+    non-ASCII text in them: a CMS that re-encoded its pages and kept the old ``<meta>`` (a
+    ``gb2312`` page whose bytes are UTF-8). Legacy multi-byte text (GBK, CP949, Shift_JIS,
+    Big5) or accented single-byte text almost never forms valid UTF-8 by accident, while
+    GB18030 and the single-byte charsets decode any bytes, so the declaration alone would
+    turn every character into mojibake."""
+    if not declared or codecs.lookup(declared).name in ("utf-8", "utf-8-sig") or body.isascii():
+        return None
+    return _try(body, "utf-8")
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     """Decode an HTML document's bytes; never raises."""
     declared = normalize_charset(http_charset(content_type))
+    if (text := _utf8_beats(body, declared)) is not None:
+        return Decoded(text, "utf-8", "detected")
     if (text := _try(body, declared, strict=True)) is not None:
         return Decoded(text, declared, "http")
     for bom, enc in _BOMS:
@@ -139,6 +154,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     meta = normalize_charset(m.group(1).decode("ascii", "ignore")) if m else None
     if meta and meta.startswith("utf-16"):  # a meta tag readable as ASCII cannot be UTF-16
         meta = "utf-8"
+    if not declared and (text := _utf8_beats(body, meta)) is not None:
+        return Decoded(text, "utf-8", "detected")
     if (text := _try(body, meta, strict=True)) is not None:
         return Decoded(text, meta, "meta")
     if (text := _try(body, "utf-8")) is not None:  # valid UTF-8 is almost never an accident

@@ -93,3 +93,24 @@ def test_decoded_text_never_holds_a_lone_surrogate():
     assert scrub_surrogates("a\ud800b\udfff") == "a\ufffdb\ufffd"
     text = "no surrogate here"
     assert scrub_surrogates(text) is text
+
+
+def test_utf8_bytes_under_a_legacy_declaration_are_read_as_utf8():
+    """A CMS re-encoded its pages to UTF-8 and kept `<meta charset=gb2312>` (or the server still
+    sends `charset=gbk`): GB18030 decodes any bytes, so the declaration alone gave mojibake."""
+    text = "<p>中国人民银行宣布下调存款准备金率 0.5 个百分点，释放长期资金约一万亿元。</p>"
+    for meta, header in (('<meta charset="gb2312">', None), ("", "text/html; charset=gbk"),
+                         ('<meta charset="euc-kr">', "text/html; charset=iso-8859-1")):
+        d = decode_html((meta + text).encode("utf-8"), header)
+        assert d.encoding == "utf-8" and "中国人民银行" in d.text, (meta, header)
+
+
+def test_legacy_bytes_are_never_valid_utf8_so_their_declarations_still_hold():
+    for enc, label, sample in (("gb18030", "gb2312", "中国人民银行宣布下调存款准备金率"),
+                               ("cp949", "euc-kr", "한국은행 금융통화위원회는 기준금리를 동결했다"),
+                               ("shift_jis", "shift_jis", "日本銀行は金融政策決定会合で"),
+                               ("big5", "big5", "中央銀行宣布調降存款準備率"),
+                               ("cp1252", "windows-1252", "Café crème, déjà vu à Zürich")):
+        body = f'<meta charset="{label}"><p>{sample}</p>'.encode(enc)
+        d = decode_html(body)
+        assert sample in d.text and d.source == "meta", (enc, d.encoding, d.source)
