@@ -230,16 +230,8 @@ def versions() -> dict[str, str]:
 def load_cases(set_dir: Path) -> list[dict]:
     """Cases the scorer scores (gold with a body), with their raw bytes already in memory."""
     cases = []
-    for gp in sorted(set_dir.glob("*.json")):
-        try:
-            gold = json.loads(gp.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        hp = gp.with_suffix(".html")
-        if not isinstance(gold, dict) or not gold.get("body") or not hp.exists():
-            continue
-        cases.append({"id": gp.stem, "html": hp.read_bytes(),
-                      "url": gold.get("url") or f"http://localhost/{gp.stem}.html"})
+    for stem, gold, html in foldlib.gold_cases(set_dir):
+        cases.append({"id": stem, "html": html, "url": gold.get("url") or f"http://localhost/{stem}.html"})
     return cases
 
 

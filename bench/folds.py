@@ -185,19 +185,24 @@ def page_info(cid: str, gold: dict, html: bytes, manifest_row: dict | None) -> d
             "encoding": enc["group"], "charset": enc["charset"], "declaration": enc["declaration"]}
 
 
-def load_pages(set_dir: Path) -> list[dict]:
-    """page_info() for every gold case (gold with a body and an .html beside it) in a set."""
-    manifest = read_manifest(set_dir)
-    pages = []
+def gold_cases(set_dir: Path):
+    """(id, gold, html bytes) of every case the scorer scores: gold with a body and an .html beside it."""
     for gp in sorted(set_dir.glob("*.json")):
         try:
             gold = json.loads(gp.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError):
             continue
         hp = gp.with_suffix(".html")
-        if not isinstance(gold, dict) or not gold.get("body") or not hp.exists():
-            continue
-        pages.append(page_info(gp.stem, gold, hp.read_bytes(), manifest.get(gp.stem)))
+        if isinstance(gold, dict) and gold.get("body") and hp.exists():
+            yield gp.stem, gold, hp.read_bytes()
+
+
+def load_pages(set_dir: Path) -> list[dict]:
+    """page_info() for every gold case (gold with a body and an .html beside it) in a set."""
+    manifest = read_manifest(set_dir)
+    pages = []
+    for stem, gold, html in gold_cases(set_dir):
+        pages.append(page_info(stem, gold, html, manifest.get(stem)))
     return pages
 
 
