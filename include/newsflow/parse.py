@@ -489,11 +489,47 @@ def _ends_sentence(text: str) -> bool:
     return len(last) >= 2 and last[-1] in "'\"”’" and last[-2] in ".!?。"
 
 
+# Code taken for text (a script or style shown as text, a JSON payload's embedded script): measured
+# on the text alone. Code is dense in ``{}[]();=<>`` (prose: at most ~5 %), and it also carries
+# JavaScript words (``function``, ``return``, ``window.`` ...), ``key: value`` pairs (JSON, CSS)
+# or long runs of printable ASCII without a space.
+_CODE_CHARS = "{}[]();=<>"
+_CODE_WORDS = re.compile(r"\b(?:function|var|const|let|return|typeof|null|undefined)\b"
+                         r"|\b(?:window|document|console)\.|=>|&&|\|\||[!=]==|\b(?:if|for|while|switch|catch) ?\("
+                         r"|\w\.\w+\(")
+_CODE_KEY_VALUE = re.compile(r"""(?:"[^"\n]{1,40}"|'[^'\n]{1,40}'|[A-Za-z_$#.][\w$.#-]{0,40})\s*:\s*"""
+                             r"""(?:["'\[{]|-?\d|true\b|false\b|null\b|[\w#.-]+\s*[;,}])""")
+_CODE_RUN = re.compile(r"[!-~]{40,}")
+MIN_CODE_CHARS = 100  # shorter blocks are not judged (a credit line "Foto [M]: dpa; 4.4.18" is no code)
+MIN_CODE_HITS = 3  # and one "Note: 5" or one "(e.g. f(x))" does not make code
+_TAG = re.compile(r"<[^<>]*>")  # markup in a payload's HTML is judged by its text, not its tags
+
+
+def _code_like(text: str) -> bool:
+    """``text`` (100+ characters) reads as program code or data (JavaScript, JSON, CSS), not prose:
+    at least 4 % of its characters are ``{}[]();=<>`` and, per 100 characters, at least one
+    JavaScript word or 1.5 ``key: value`` pairs (three at the least), or 30 % of it (120
+    characters at the least) in runs of 40+ non-space ASCII characters."""
+    text = _WS.sub(" ", text)  # indentation is no evidence either way
+    n = len(text)
+    if n < MIN_CODE_CHARS or sum(map(text.count, _CODE_CHARS)) < 0.04 * n:
+        return False
+    words, pairs = len(_CODE_WORDS.findall(text)), len(_CODE_KEY_VALUE.findall(text))
+    if (words >= MIN_CODE_HITS and words * 100 >= n) or (pairs >= MIN_CODE_HITS and pairs * 100 >= 1.5 * n):
+        return True
+    return sum(len(m) for m in _CODE_RUN.findall(text)) >= max(120, 0.3 * n)
+
+
+def _shown_code(owner: _Element) -> bool:
+    """The block is code the page shows as code (``<pre>``/``<code>``, e.g. an article's listing)."""
+    return owner.tag in ("pre", "code") or any(True for _ in owner.iterancestors("pre", "code"))
+
+
 def _scores(blocks: list[tuple[_Element, str, int]]) -> dict[_Element, float]:
     scores: dict[_Element, float] = defaultdict(float)
     for owner, text, links in blocks:
         n = len(text)
-        if n < 20 or links > 0.5 * n:
+        if n < 20 or links > 0.5 * n or _code_like(text):  # code casts no vote, not even in a <pre>
             continue
         weight = n * (1 - links / n) + (10 if _ends_sentence(text) else 0)
         if n < 400 and _boiler(text):
@@ -561,7 +597,8 @@ def extract_body(soup: _Element, profile_body: str | None = None, drop: list[str
     if not best:
         return [], "generic"
     inside = _inside(best)
-    return [t for owner, t, links in blocks if inside(owner) and links <= 0.5 * len(t)], "generic"
+    return [t for owner, t, links in blocks if inside(owner) and links <= 0.5 * len(t)
+            and (not _code_like(t) or _shown_code(owner))], "generic"
 
 
 _JSON_TYPE = re.compile(r"^application/json$", re.I)
@@ -587,7 +624,8 @@ def _payload_article(soup: _Element) -> tuple[str | None, tuple[str, ...]]:
             item = stack.pop()
             if isinstance(item, dict):
                 for v in item.values():
-                    if isinstance(v, str) and len(v) > 300 and (best is None or len(v) > best[0]):
+                    if (isinstance(v, str) and len(v) > 300 and (best is None or len(v) > best[0])
+                            and not _code_like(_TAG.sub(" ", v))):  # an embedded script is no article
                         best = (len(v), v, item)
                     elif isinstance(v, (dict, list)):
                         stack.append(v)
@@ -711,7 +749,7 @@ def _parse(raw: RawPage, source: Source, zone_from_lang: bool) -> Article | Reje
         "\n".join(body_strings()).splitlines()  # bylines outside the body: read before stripping
     paragraphs, how = extract_body(doc, source.profile.body, source.profile.drop)
     chars = sum(map(len, paragraphs))
-    if meta.article_body and len(meta.article_body) > 2 * chars:
+    if meta.article_body and len(meta.article_body) > 2 * chars and not _code_like(meta.article_body):
         paragraphs, how = _html_paragraphs(meta.article_body), "jsonld_body"
     elif payload and len(payload) > 2 * chars:
         candidate = _html_paragraphs(payload)

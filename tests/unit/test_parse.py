@@ -285,3 +285,57 @@ def test_parse_dir_writes_every_good_page_and_names_the_bad_ones(tmp_path, monke
     (src / "gone.html").unlink()
     (src / "boom.html").unlink()
     assert main(["parse", "--dir", str(src), "--out", str(out)]) == 0
+
+
+SCRIPT_BLOB = ("window.$functions = { log: that => { console.debug('log', that); return ''; }, "
+               "getOrigin: origin => { return origin || ''; }, isLocked: function (issue, cache) { "
+               "if (!issue) { return false; } var key = document.location.href.split('?')[0]; "
+               "return cache[key] === undefined ? null : cache[key]; } }; ") * 8
+
+
+def test_script_like_blob_in_a_div_is_never_the_body():
+    # the page's biggest text block is JavaScript shown as text (no <script> tag to drop it)
+    html = page("<title>t</title>", f"<div class='app'>{SCRIPT_BLOB}</div>" + ARTICLE)
+    a = parse(raw(html), SRC)
+    assert isinstance(a, Article)
+    assert list(a.paragraphs) == PARAS
+    # the blob alone, even in a <pre>, elects nothing: a page of nothing but code has no body
+    b = parse(raw(page("<title>t</title>", f"<div><pre>{SCRIPT_BLOB}</pre></div><p>짧은 글.</p>")), SRC)
+    assert isinstance(b, Rejected)
+
+
+def test_script_like_payload_value_is_skipped_for_the_article_in_the_payload():
+    import json as _json
+
+    content = "".join(f"<p>{p}</p>" for p in PARAS * 2)
+    data = {"config": {"custom.server.js": SCRIPT_BLOB}, "article": {"contentHtml": content}}
+    payload = _json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    html = page('<title>t</title><meta property="og:type" content="article">',
+                f"<h1>수출 최대</h1><p>{PARAS[0]}</p>"
+                f'<script type="application/json">{payload}</script>')
+    a = parse(raw(html), SRC)
+    assert list(a.paragraphs) == PARAS * 2
+
+
+def test_article_quoting_code_in_a_pre_keeps_it():
+    prose = ["The new release changes how configuration files are read, and most users will not notice.",
+             "Projects that load settings at start-up need one change, shown below, before they upgrade.",
+             "The maintainers say the old behaviour will be removed in the next major version next year."]
+    code = ("function load(path) { var cfg = readConfig(path); if (cfg === null) { return {}; } "
+            "return Object.assign({}, defaults, cfg); }")
+    body = ("<div id='story'>" + f"<p>{prose[0]}</p><p>{prose[1]}</p><pre>{code}</pre><p>{prose[2]}</p>"
+            + "</div>")
+    a = parse(raw(page("<title>Release notes</title>", CHROME + body)), SRC)
+    assert isinstance(a, Article)
+    assert list(a.paragraphs) == [prose[0], prose[1], code, prose[2]]
+    # the same code as a bare block of the article (no <pre>) is taken for page chrome and left out
+    bare = body.replace("<pre>", "<div>").replace("</pre>", "</div>")
+    b = parse(raw(page("<title>Release notes</title>", CHROME + bare)), SRC)
+    assert list(b.paragraphs) == prose
+    # prose with brackets, colons and figures is no code: a credit line, a table-like summary line
+    notes = ["Photo [M]: Agency; text: ab, cd; first published: 4.4.18",
+             "Cases in 2023 (first half): 12 (second highest); in 2022: 20 (third); in 2021: 9 (n/a) [source: "
+             "ministry report, table 3 (p. 14)]; figures for 2024 (provisional): 7."]
+    c = parse(raw(page("<title>Release notes</title>",
+                       CHROME + body.replace("</div>", "".join(f"<p>{n}</p>" for n in notes) + "</div>"))), SRC)
+    assert list(c.paragraphs) == [prose[0], prose[1], code, prose[2], *notes]
