@@ -58,6 +58,7 @@ MAX_HTML_CHARS = 6_000_000
 MAX_ELEMENTS = 50_000
 MAX_PARAGRAPHS = 5_000
 MAX_PARAGRAPH_CHARS = 100_000
+MAX_FORMS_JUDGED = 20  # forms looked at for "does it hold the article" (each costs a walk of its text)
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "header", "footer", "aside",
               "form", "button", "select", "input", "textarea", "object", "embed", "canvas", "video", "audio")
 _BLOCK = {"p", "div", "td", "th", "li", "ul", "ol", "dl", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -358,7 +359,17 @@ def _below(targets: set[_Element]):
 def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True) -> None:
     """Remove what is never article text (scripts, navigation, forms…), the profile's ``drop``
     selectors and, in generic mode, figures and boxes whose id/class says they are junk."""
+    total, forms_judged = None, 0
     for t in list(soup.iterdescendants(*_DROP_TAGS, *(("figure", "figcaption") if generic else ()))):
+        if t.tag == "form" and forms_judged < MAX_FORMS_JUDGED:
+            # ASP.NET and some CMSs wrap the whole page, article included, in one <form>: a form
+            # holding a quarter of the page's text (500+ characters, mostly not links) is kept;
+            # its controls (input, button, select, textarea) go all the same
+            forms_judged += 1
+            total = total if total is not None else (len(text_of(soup)) or 1)
+            n = len(text_of(t))
+            if n > 0.25 * total and n > 500 and sum(len(text_of(a)) for a in t.iterdescendants("a")) < 0.5 * n:
+                continue
         _drop(t)
     for sel in drop or []:
         for t in _select(soup, sel):

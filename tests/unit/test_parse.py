@@ -339,3 +339,20 @@ def test_article_quoting_code_in_a_pre_keeps_it():
     c = parse(raw(page("<title>Release notes</title>",
                        CHROME + body.replace("</div>", "".join(f"<p>{n}</p>" for n in notes) + "</div>"))), SRC)
     assert list(c.paragraphs) == [prose[0], prose[1], code, prose[2], *notes]
+
+
+def test_an_article_inside_a_page_wide_form_is_kept_and_a_small_form_still_goes():
+    """ASP.NET pages wrap everything in one <form runat=server>: stripping every form left them
+    with no body at all."""
+    story = "".join(f"<p>The central bank kept its policy rate at 3.5 percent on Thursday, citing inflation "
+                    f"that remains above target in paragraph {i}, and said it would watch the currency.</p>"
+                    for i in range(8))
+    html = (f'<html><head><title>Rates held</title></head><body><form id="aspnetForm" method="post">'
+            f'<input type="hidden" name="__VIEWSTATE" value="x"><div class="nav"><a href="/">Home</a></div>'
+            f'<div id="content"><h1>Rates held</h1>{story}</div></form>'
+            f'<form action="/search"><p>Search the site for more news about rates and markets today</p>'
+            f'<input name="q"><button>Go</button></form></body></html>')
+    art = parse(raw(html.encode()), SRC)
+    assert isinstance(art, Article), art
+    assert "policy rate at 3.5 percent" in art.body and "paragraph 7" in art.body
+    assert "Search the site" not in art.body and "__VIEWSTATE" not in art.body
