@@ -86,12 +86,6 @@ def _write_manifest(lake: Lake, man: dict[str, Any]) -> None:
         fh.write(json.dumps(man, indent=1, sort_keys=True).encode("utf-8"))
 
 
-def through(lake: Lake) -> str | None:
-    """The last date whose signatures are in the index (None: no index yet)."""
-    man = read_manifest(lake)
-    return man["through"] if man else None
-
-
 def lookup(lake: Lake, keys: list[int], man: dict[str, Any] | None = None, retry: bool = True) -> pa.Table:
     """Index rows whose hash64 is one of ``keys``, opening only the buckets the keys fall in.
 

@@ -29,6 +29,7 @@ import json
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import datetime
 from functools import cache, lru_cache
@@ -367,8 +368,7 @@ def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True) 
             # its controls (input, button, select, textarea) go all the same
             forms_judged += 1
             total = total if total is not None else (len(text_of(soup)) or 1)
-            n = len(text_of(t))
-            if n > 0.25 * total and n > 500 and sum(len(text_of(a)) for a in t.iterdescendants("a")) < 0.5 * n:
+            if _holds_the_page(len(text_of(t)), total, lambda: _link_chars(t)):
                 continue
         _drop(t)
     for sel in drop or []:
@@ -379,6 +379,17 @@ def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True) 
             _drop(t)
     if generic:
         _drop_junk(soup)
+
+
+def _link_chars(t: _Element) -> int:
+    return sum(len(text_of(a)) for a in t.iterdescendants("a"))
+
+
+def _holds_the_page(n: int, total: int, links: Callable[[], int]) -> bool:
+    """A box of ``n`` characters of the page's ``total`` that must stay whatever its name or tag
+    says: a quarter of the page's text, 500+ characters, mostly not links (``links`` is only
+    counted when the size qualifies)."""
+    return n > 0.25 * total and n > 500 and links() < 0.5 * n
 
 
 def _drop_junk(soup: _Element) -> None:
@@ -402,10 +413,7 @@ def _drop_junk(soup: _Element) -> None:
         # unless it is mostly links (layouts name their article column "sidebar-fixed")
         known = lengths.get(t) if lengths is not None and t.tag not in NOT_TEXT else None
         n = known[0] if known else len(text_of(t))
-        keep = False
-        if n > 0.25 * total and n > 500:
-            links = known[2] if known else sum(len(text_of(a)) for a in t.iterdescendants("a"))
-            keep = links < 0.5 * n
+        keep = _holds_the_page(n, total, lambda: known[2] if known else _link_chars(t))
         if not keep:
             _drop(t)
             dropped.add(t)
