@@ -114,3 +114,24 @@ def test_legacy_bytes_are_never_valid_utf8_so_their_declarations_still_hold():
         body = f'<meta charset="{label}"><p>{sample}</p>'.encode(enc)
         d = decode_html(body)
         assert sample in d.text and d.source == "meta", (enc, d.encoding, d.source)
+
+
+def test_the_raw_markup_shortcut_never_passes_a_page_the_text_check_would_stop():
+    """``_plainly_clean`` skips stripping tags; it must only say "clean" when the text would be."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from newsflow.decode import _plainly_clean, misdecoded, strip_tags
+
+    # pieces that make each signature, pieces that hide or split it, and tags around them
+    parts = st.sampled_from(["<p>", "</p>", "<script>", "</script>", "<style>x</style>", "<b", ">",
+                             "\ufffd", "ÇÑ±¹", "Ã©", "뷁똠", "쀍", "한국은행", "가", " ", "abc", "<", "·"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(parts, max_size=300).map("".join))
+    def check(markup):
+        if _plainly_clean(markup):
+            assert misdecoded(strip_tags(markup)) is None
+
+    check()
+    assert not _plainly_clean("\ufffd" * 25) and not _plainly_clean("똠방각하 쀍")
