@@ -23,15 +23,19 @@ whitespace (possessive quantifiers, and no match attempt from inside a run).
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
+import unicodedata
 from collections import deque
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from itertools import islice
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -284,7 +288,10 @@ def _text(value: Any) -> str | None:
     null are none (``"headline": {"@value": ...}`` is no headline we can read)."""
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v), None)
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    # a JSON string is not HTML: many CMSs still write entities into it (&ouml;, &#8216;, &quot;)
+    return html.unescape(value) if "&" in value else value
 
 
 def _meta(doc: _Element) -> dict[str, str]:
@@ -300,6 +307,59 @@ def _meta(doc: _Element) -> dict[str, str]:
 def _clean_title(title: str) -> str:
     parts = _TITLE_SPLIT.split(title.strip())
     return max(parts, key=len).strip() if len(parts) > 1 else title.strip()
+
+
+def title_key(text: str) -> str:
+    """A title as compared with another: NFKC, case-folded, without spaces, punctuation or symbols."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold()
+                   if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZC")
+
+
+_SITE_TAIL = re.compile(r"\s+[|\-–—·»]\s+")
+
+
+def _site_names(meta: dict[str, str], url: str) -> set[str]:
+    """Keys of the names a site goes by: og:site_name, application-name, and its host's labels
+    (``www.boersen-zeitung.de`` -> boersenzeitung; ``timesofindia.indiatimes.com`` -> timesofindia,
+    indiatimes)."""
+    names = {title_key(v) for k in ("og:site_name", "application-name", "twitter:site")
+             if (v := meta.get(k))}
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        host = ""
+    names |= {title_key(label) for label in host.split(".")[:-1] if label not in ("www", "m", "com", "co", "news")}
+    return {n.removeprefix("@").removeprefix("https").removeprefix("http") for n in names if len(n) >= 2}
+
+
+def _site_like(piece: str, sites: set[str]) -> bool:
+    """A tail piece names the site (fuzzily: Börsen-Zeitung / boersen-zeitung.de, DW / dw.com,
+    Golem.de / golem) or is a date."""
+    key = title_key(piece)
+    if not key:
+        return True
+    if _DATE_PIECE.fullmatch(piece.strip()):
+        return True
+    return any(key == s or (len(key) >= 3 and key in s) or (len(s) >= 3 and s in key and len(key) <= len(s) + 6)
+               or SequenceMatcher(None, key, s).ratio() >= 0.8 for s in sites)
+
+
+_DATE_PIECE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}")
+
+
+def _without_site_tail(title: str, sites: set[str]) -> str:
+    """``title`` without a trailing " | Site", " - Site.de" or " | DW | 28.04.2023" part: a short
+    tail that names the site, its other pieces short or dates. A headline that merely has a
+    dash in it ("Abnehmspritze kommt - So teuer wird sie") stays whole."""
+    for sep in reversed(list(_SITE_TAIL.finditer(title))):
+        head, tail = title[:sep.start()].rstrip(), title[sep.end():]
+        if len(tail) > 60 or not head:
+            break
+        pieces = _SITE_TAIL.split(tail)
+        if any(_site_like(p, sites) and not _DATE_PIECE.search(p) for p in pieces) \
+                and all(_site_like(p, sites) or len(p.split()) <= 3 for p in pieces):
+            return head
+    return title
 
 
 def extract_metadata(soup: _Element, url: str, tz: ZoneInfo,
@@ -326,6 +386,8 @@ def extract_metadata(soup: _Element, url: str, tz: ZoneInfo,
          ("h1", lambda: text_of(h1) if h1 is not None else None),
          ("heading", lambda: _heading_in_title(soup, title_tag) if title_tag else None),
          ("title", lambda: _clean_title(title_tag) if title_tag else None))
+    if (picked := found.get("title")) and _SITE_TAIL.search(picked):
+        found["title"] = _without_site_tail(picked, _site_names(meta, url))
 
     time_tag = next((t for t in soup.iter("time") if t.get("datetime") is not None), None)
     published: tuple[datetime | None, str | None] = (None, None)
@@ -356,8 +418,8 @@ def extract_metadata(soup: _Element, url: str, tz: ZoneInfo,
     authors = _names((ld or {}).get("author")) or [
         a for k in _AUTHOR_META if (a := meta.get(k)) and not a.startswith("http")][:1]
     authors = [n for a in authors if (n := _ROLE_WORDS.sub("", a).strip()) and not re.fullmatch(r"[\d\W_]+", n)]
-    html = first(soup, "html")
-    lang = (html.get("lang") if html is not None else None) or _text((ld or {}).get("inLanguage")) \
+    html_el = first(soup, "html")
+    lang = (html_el.get("lang") if html_el is not None else None) or _text((ld or {}).get("inLanguage")) \
         or meta.get("og:locale")
     alternates = {}
     for link in soup.iter("link"):

@@ -59,7 +59,8 @@ MAX_HTML_CHARS = 6_000_000
 MAX_ELEMENTS = 50_000
 MAX_PARAGRAPHS = 5_000
 MAX_PARAGRAPH_CHARS = 100_000
-MAX_FORMS_JUDGED = 20  # forms looked at for "does it hold the article" (each costs a walk of its text)
+_BOXES_JUDGED = frozenset({"form", "aside", "header", "footer", "nav"})
+MAX_FORMS_JUDGED = 20  # forms, asides, headers, footers, navs looked at for "does it hold the article" (each costs a walk of its text)
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "header", "footer", "aside",
               "form", "button", "select", "input", "textarea", "object", "embed", "canvas", "video", "audio")
 _BLOCK = {"p", "div", "td", "th", "li", "ul", "ol", "dl", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -362,10 +363,11 @@ def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True) 
     selectors and, in generic mode, figures and boxes whose id/class says they are junk."""
     total, forms_judged = None, 0
     for t in list(soup.iterdescendants(*_DROP_TAGS, *(("figure", "figcaption") if generic else ()))):
-        if t.tag == "form" and forms_judged < MAX_FORMS_JUDGED:
-            # ASP.NET and some CMSs wrap the whole page, article included, in one <form>: a form
-            # holding a quarter of the page's text (500+ characters, mostly not links) is kept;
-            # its controls (input, button, select, textarea) go all the same
+        if t.tag in _BOXES_JUDGED and forms_judged < MAX_FORMS_JUDGED:
+            # ASP.NET and some CMSs wrap the whole page, article included, in one <form>; an
+            # unclosed <aside> or <header> swallows the article column that follows it: such a
+            # box holding a quarter of the page's text (500+ characters, mostly not links) is
+            # kept; a form's controls (input, button, select, textarea) go all the same
             forms_judged += 1
             total = total if total is not None else (len(text_of(soup)) or 1)
             if _holds_the_page(len(text_of(t)), total, lambda: _link_chars(t)):

@@ -356,3 +356,44 @@ def test_an_article_inside_a_page_wide_form_is_kept_and_a_small_form_still_goes(
     assert isinstance(art, Article), art
     assert "policy rate at 3.5 percent" in art.body and "paragraph 7" in art.body
     assert "Search the site" not in art.body and "__VIEWSTATE" not in art.body
+
+
+def test_an_article_swallowed_by_an_unclosed_aside_is_kept_and_a_real_aside_still_goes():
+    """An unclosed <aside> before the article column puts the article inside it (the browser's
+    and lxml's tree): dropping every aside left the page with no body."""
+    story = "".join(f"<p>Lawmakers added school funding to the state budget on Thursday after complaints, "
+                    f"paragraph {i} says, and the governor endorsed the deal on Friday.</p>" for i in range(8))
+    html = (f'<html><head><title>Budget endorsed</title></head><body>'
+            f'<aside class="secondary"><div class="promo"><a href="/x">Subscribe</a></div>'
+            f'<section><article><h1>Budget endorsed</h1>{story}</article></section>'
+            f'<aside class="related"><p>Related: more budget stories from the statehouse this week</p></aside>'
+            f'</body></html>')
+    art = parse(raw(html.encode()), SRC)
+    assert isinstance(art, Article), art
+    assert "paragraph 0" in art.body and "paragraph 7" in art.body
+    assert "more budget stories" not in art.body
+
+
+def test_title_loses_a_site_name_tail_and_json_ld_entities():
+    def title(head: str, url: str = "https://www.boersen-zeitung.de/markets/story") -> str:
+        art = parse(raw(page(head, "<h1>x</h1>" + ARTICLE), url=url), SRC)
+        assert isinstance(art, Article), art
+        return art.title
+
+    # the site's name, fuzzily (Börsen-Zeitung on boersen-zeitung.de), with a date piece
+    assert title('<meta property="og:title" content="Steigende US-Zinsen setzen Dax zu | Börsen-Zeitung">') \
+        == "Steigende US-Zinsen setzen Dax zu"
+    assert title('<meta property="og:title" content="Ziele, Chancen, Risiken | DW | 28.04.2023">',
+                 url="https://www.dw.com/de/a-1") == "Ziele, Chancen, Risiken"
+    assert title('<meta property="og:site_name" content="Taipei Times">'
+                 '<meta property="og:title" content="Chip exports rise - Taipei Times">',
+                 url="https://www.taipeitimes.com/News/1") == "Chip exports rise"
+    # a headline with a dash in it keeps its second half: it names no site
+    assert title('<meta property="og:title" content="Abnehmspritze kommt - So teuer wird sie">',
+                 url="https://www.waz.de/leben/1") == "Abnehmspritze kommt - So teuer wird sie"
+    assert title('<meta property="og:title" content="Abnehmspritze kommt - So teuer wird sie">') \
+        == "Abnehmspritze kommt - So teuer wird sie"
+    # JSON-LD strings are JSON, not HTML, but CMSs write entities into them
+    ld = ('<script type="application/ld+json">{"@type":"NewsArticle",'
+          '"headline":"K&uuml;hlt&uuml;rme gesprengt: &quot;Ende&quot; &#8211; vorbei"}</script>')
+    assert title(ld) == 'Kühltürme gesprengt: "Ende" – vorbei'
