@@ -76,6 +76,20 @@ _BYLINE_AUTHOR = re.compile(
     r"^\s*(?:\(?[^()]*=\)?\s*)?(?P<name>[가-힣]{2,4})\s*(?:기자|특파원|선임기자|논설위원|객원기자)\b"
     r"|^\s*By\s+(?P<en>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})")
 
+# Chinese/Japanese bylines: a label, then only names (2-4 Han characters each, apart by spaces
+# or 、): "新华网黑龙江频道 记者 伊琳 李清芬", "(责编：牛镛、岳弘彬)", "（記者：山田太郎）",
+# "記者林又旻／採訪報導". "记者从市商务局获悉" (the reporter learned...) and "記者部落" (a menu
+# item) are no bylines: a list of names must follow, after a space or colon, or end at "／".
+_HAN_NAME = r"[\u4e00-\u9fff]{2,4}"
+_HAN_NAMES = rf"(?P<names>{_HAN_NAME}(?:\s*[、,，\s]\s*{_HAN_NAME}){{0,3}})"
+_CJK_BYLINE = re.compile(
+    rf"(?:^|[\s(（【\[])(?:(?P<label>记者|記者)(?:\s*[:：]\s*|\s+|(?=(?:{_HAN_NAME}\s*[、,，]\s*){{0,3}}{_HAN_NAME}\s*[／/]))"
+    rf"|(?P<label2>作者|撰文|执笔|執筆|责任编辑|责编|編集|编辑)\s*[:：]\s*)"
+    rf"{_HAN_NAMES}\s*(?:[／/]\s*[\u4e00-\u9fff]{{0,8}}\s*)?[)）】\]]?\s*$")
+_EDITOR_LABELS = frozenset({"责任编辑", "责编", "编辑", "編集"})
+_CJK_LABELS = _EDITOR_LABELS | {"记者", "記者", "作者", "撰文", "执笔", "執筆"}
+# what follows names in a byline and is none: "台北報導" (reporting from), "編譯", a photo credit
+_NOT_A_NAME = re.compile(r"(?:報導|报道|報道|播报|播報|編譯|编译|攝|摄|綜合|综合)$")
 
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WITH_ATTRS = etree.XPath("descendant::*[@hidden or @aria-hidden or @style]")
@@ -680,15 +694,24 @@ def _html_paragraphs(fragment: str) -> list[str]:
 
 
 def _byline_authors(lines: list[str], anywhere: bool = False) -> tuple[str, ...]:
-    """Reporter names from byline lines (``홍길동 기자 hong@…``, ``By Jane Doe``): the body's first
-    and last lines, or with ``anywhere`` every short line of the page that carries an e-mail."""
-    names = []
+    """Reporter names from byline lines (``홍길동 기자 hong@…``, ``By Jane Doe``, ``记者 伊琳 李清芬``):
+    the body's first and last lines, or with ``anywhere`` every short line of the page that
+    carries an e-mail or ends a Korean or Chinese/Japanese byline. Editors (``责编：…``) count
+    only when no reporter is named."""
+    names, editors = [], []
     for p in (lines if anywhere else lines[-6:] + lines[:2]):
-        if len(p) > 80 or (anywhere and "@" not in p and not p.rstrip().endswith("기자")):
+        if len(p) > 80:
+            continue
+        if len(p) <= 50 and (m := _CJK_BYLINE.search(p.replace("\xa0", " "))):
+            found = [n for n in re.split(r"[\s、,，]+", m.group("names"))
+                     if n and n not in _CJK_LABELS and not _NOT_A_NAME.search(n)]
+            (editors if m.group("label2") in _EDITOR_LABELS else names).extend(found)
+            continue
+        if anywhere and "@" not in p and not p.rstrip().endswith("기자"):
             continue
         if m := _BYLINE_AUTHOR.search(p):
             names.append(m.group("name") or m.group("en"))
-    return tuple(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names or editors))
 
 
 def _local(dt: datetime | None, tz: ZoneInfo) -> datetime | None:

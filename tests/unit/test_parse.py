@@ -397,3 +397,22 @@ def test_title_loses_a_site_name_tail_and_json_ld_entities():
     ld = ('<script type="application/ld+json">{"@type":"NewsArticle",'
           '"headline":"K&uuml;hlt&uuml;rme gesprengt: &quot;Ende&quot; &#8211; vorbei"}</script>')
     assert title(ld) == 'Kühltürme gesprengt: "Ende" – vorbei'
+
+
+def test_chinese_and_japanese_bylines_name_the_reporters_not_menu_items_or_sentences():
+    from newsflow.parse import _byline_authors
+
+    def names(line: str) -> tuple[str, ...]:
+        return _byline_authors([line], anywhere=True)
+
+    assert names("新华网黑龙江频道\xa0 记者\xa0 伊琳\xa0 李清芬") == ("伊琳", "李清芬")
+    assert names("記者張志雄、張梓嘉／嘉義報導") == ("張志雄", "張梓嘉")
+    assert names("記者：邱雯琪 羅執中\xa0\xa0台北報導") == ("邱雯琪", "羅執中")
+    assert names("（記者：山田太郎）") == ("山田太郎",)
+    assert names("作者：张三 记者 李四") == ("张三", "李四")
+    # editors only when no reporter is named
+    assert names("(责编：牛镛、岳弘彬)") == ("牛镛", "岳弘彬")
+    assert _byline_authors(["记者 李宝花", "(责编：牛镛)"], anywhere=True) == ("李宝花",)
+    # a sentence, a menu item, a photo credit
+    for line in ("记者从市商务局获悉，今年一季度", "記者部落", "记者即时播报", "编辑推荐", "（記者鄭名娟攝）"):
+        assert names(line) == (), line
