@@ -416,3 +416,18 @@ def test_chinese_and_japanese_bylines_name_the_reporters_not_menu_items_or_sente
     # a sentence, a menu item, a photo credit
     for line in ("记者从市商务局获悉，今年一季度", "記者部落", "记者即时播报", "编辑推荐", "（記者鄭名娟攝）"):
         assert names(line) == (), line
+
+
+def test_a_body_cut_into_one_box_per_paragraph_is_read_whole_and_a_teaser_column_is_not():
+    """Each paragraph in its own nested box (one per paragraph, as some CMS block editors write
+    them): the best single box holds one paragraph; its paragraphs' common section is the body."""
+    paras = [f"Paragraph {i} of the story says the department delayed the return-to-office plan again, "
+             f"officials said on Tuesday, and {'more ' * i}details followed." for i in range(6)]
+    story = "".join(f'<div class="block"><div class="inline"><p>{p}</p></div></div>' for p in paras)
+    teasers = "".join(f'<div class="promo"><p>Also read: an unrelated feature number {i} about '
+                      f'gardening and the weekend weather outlook for the region.</p></div>' for i in range(2))
+    html = (f"<html><head><title>Plan delayed</title></head><body><main><section class='story'>{story}</section>"
+            f"<div class='col'>{teasers}</div></main></body></html>")
+    art = parse(raw(html.encode()), SRC)
+    assert isinstance(art, Article), art
+    assert list(art.paragraphs) == paras
