@@ -10,7 +10,9 @@ Scores ``python -m newsflow analyze`` output with the shared scorer
   then studied and fixed, so they are development data now, and
 * ``bench/nlp_blind/*.json``: 10 more articles written the same way, scored blind twice and
   then studied (dev now too), and
-* ``bench/nlp_test/*.json``: 10 more, never studied -- the out-of-sample figure,
+* ``bench/nlp_test/*.json``: 10 more, never studied -- the out-of-sample figure, and
+* ``bench/nlp_unseen/*.json``: 30 more (20 ko, 5 en, 5 ja) for issue 15, written by someone who did
+  not read the extractor, never studied; printed next to their first-blind scores (``bench/nlp_unseen.first_blind.json``),
 
 each twice: with no history (a fresh lake: keyword weights come from kiwipiepy's language
 model and a stop list) and with document frequencies from a background set of real pages
@@ -120,6 +122,38 @@ def goals(res: dict, label: str) -> bool:
     return ok
 
 
+# issue 15: on never-studied Korean articles
+UNSEEN_GOALS = {"entities": ("f1", 0.90), "quotes": ("f1", 0.92), "dates": ("f1", 0.90), "numbers": ("f1", 0.95),
+                "keywords@10": ("recall", 0.65)}
+
+
+def unseen_goals(res: dict, mode: str, folder: Path) -> bool:
+    """Issue 15's goals on ``bench/nlp_unseen`` (Korean), now and at first blind scoring side by side
+    (``bench/nlp_unseen.first_blind.json``: the scores before any work on the issue), and whether every language
+    got entities, quotes and keywords."""
+    first = {}
+    fb = folder.parent / f"{folder.name}.first_blind.json"
+    if fb.exists():
+        first = json.loads(fb.read_text(encoding="utf-8"))["scores"].get(mode, {})
+    ok = True
+    print(f"  issue 15 goals, never-studied Korean articles ({mode}); first blind = before any work on it:")
+    for t, (metric, target) in UNSEEN_GOALS.items():
+        got = res.get("ko", {}).get(t, {}).get(metric, 0.0)
+        was = first.get("ko", {}).get(t, {}).get(metric)
+        met = got >= target
+        ok &= met
+        print(f"  {'MET    ' if met else 'NOT MET'} unseen ko {t:12} {metric:6} {got:.3f} (first blind "
+              f"{was:.3f})  goal >= {target:.2f}" if was is not None else
+              f"  {'MET    ' if met else 'NOT MET'} unseen ko {t:12} {metric:6} {got:.3f}  goal >= {target:.2f}")
+    for lang in sorted(k for k in res if k != "overall"):
+        have = [t for t in ("entities", "quotes", "keywords@10") if res[lang][t]["tp"] > 0]
+        met = len(have) == 3
+        ok &= met
+        print(f"  {'MET    ' if met else 'NOT MET'} unseen {lang}: entities, quotes and keywords found "
+              f"({', '.join(have) or 'none'})")
+    return ok
+
+
 def coverage(pred: Path, articles: list[dict]) -> list[str]:
     """Articles of any language that got no entities or no keywords."""
     bad = []
@@ -136,6 +170,7 @@ def main() -> int:
     ap.add_argument("--holdout", default=str(ROOT / "bench" / "nlp_holdout"))
     ap.add_argument("--blind", default=str(ROOT / "bench" / "nlp_blind"))
     ap.add_argument("--test", default=str(ROOT / "bench" / "nlp_test"))
+    ap.add_argument("--unseen", default=str(ROOT / "bench" / "nlp_unseen"))
     args = ap.parse_args()
     if not (SHARED / "gold").is_dir() or not SCORER.exists():
         print(f"skipped: {SHARED / 'gold'} or {SCORER} not found")
@@ -157,6 +192,8 @@ def main() -> int:
         sets.append(("blind (written blind; scored twice, then studied, so now dev)", Path(args.blind)))
     if Path(args.test).is_dir() and list(Path(args.test).glob("*.json")):
         sets.append(("test (written blind, never studied: the out-of-sample figure)", Path(args.test)))
+    if Path(args.unseen).is_dir() and list(Path(args.unseen).glob("*.json")):
+        sets.append(("unseen (issue 15: 30 articles written blind, never studied)", Path(args.unseen)))
     out = Path(args.out)
     all_ok = True
     for label, folder in sets:
@@ -171,6 +208,8 @@ def main() -> int:
             print(f"  every article has entities and keywords: {'yes' if not missing else 'NO: ' + ', '.join(missing)}")
             if mode == "no history" and folder.name in ("gold", "nlp_test"):
                 all_ok &= ok
+            if folder.name == "nlp_unseen":
+                all_ok &= unseen_goals(res, mode, folder)
     # throughput on real pages (bodies of the corpus and the dedup set, all languages)
     from newsflow.extract.base import Doc
     from newsflow.extract.language import detect_language
