@@ -431,3 +431,20 @@ def test_a_body_cut_into_one_box_per_paragraph_is_read_whole_and_a_teaser_column
     art = parse(raw(html.encode()), SRC)
     assert isinstance(art, Article), art
     assert list(art.paragraphs) == paras
+
+
+def test_a_short_story_under_its_headline_beats_a_longer_notice_elsewhere_on_the_page():
+    """Old portals: a short story under its <h1>, and further down a somewhat longer block of
+    prose that is no article (a legal notice, another story's teaser)."""
+    story = ("<p>Евро подешевел к украинской гривне почти на 10 копеек, сообщил Национальный банк во вторник.</p>"
+             "<p>Курсы доллара и российского рубля остаются стабильными, отмечают аналитики рынка в Киеве.</p>"
+             "<p>Официальный курс валют на Украине устанавливается ежедневно по итогам межбанковских торгов.</p>")
+    notice = "".join(f"<p>Согласно договору между агентством и автором {i}, публикуются материалы.</p>"
+                     for i in range(5))
+    html = (f"<html><head><title>Евро подешевел к гривне</title></head><body><table><tr><td class='main'>"
+            f"<div class='hd'><h1>Евро подешевел к гривне</h1></div><div class='txt'>{story}</div></td></tr></table>"
+            f"<div class='bottom'><div class='legal'>{notice}</div></div></body></html>")
+    assert 1.2 * len(story) < len(notice) < 1.45 * len(story)
+    art = parse(raw(html.encode()), SRC)
+    assert isinstance(art, Article), art
+    assert "почти на 10 копеек" in art.body and "договору между" not in art.body
