@@ -215,6 +215,8 @@ def repeated_lines(pages: list[list[str]], min_pages: int = 5, min_share: float 
 
 def clean(article: Article, source_lines: frozenset[str] | set[str] = frozenset(),
           source_rules: list[re.Pattern[str]] | None = None) -> Article:
-    paragraphs, removed = clean_paragraphs(article.paragraphs, article.title, source_lines, source_rules)
+    # a title taken from the body's first line (the page names none) is no repeat to remove
+    title = None if article.title_source == "first_line" else article.title
+    paragraphs, removed = clean_paragraphs(article.paragraphs, title, source_lines, source_rules)
     return replace(article, title=normalize_text(article.title), paragraphs=tuple(paragraphs),
                    clean_removed=dict(removed))

@@ -793,6 +793,19 @@ def _html_paragraphs(fragment: str) -> list[str]:
     return [t for _, t, links in text_blocks(sub if body is None else body) if links < 0.8 * len(t)]
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+
+
+def _first_line_title(paragraphs: list[str]) -> str:
+    """A title for a page whose markup names none: its first short paragraph, else the first
+    sentence of its first paragraph (at most 150 characters)."""
+    for p in paragraphs[:3]:
+        if 8 <= len(p) <= 150:
+            return p
+    first_sentence = _SENTENCE_END.split(paragraphs[0], maxsplit=1)[0]
+    return first_sentence[:150].rstrip()
+
+
 def _byline_authors(lines: list[str], anywhere: bool = False) -> tuple[str, ...]:
     """Reporter names from byline lines (``홍길동 기자 hong@…``, ``By Jane Doe``, ``记者 伊琳 李清芬``):
     the body's first and last lines, or with ``anywhere`` every short line of the page that
@@ -912,8 +925,9 @@ def _parse(raw: RawPage, source: Source, zone_from_lang: bool) -> Article | Reje
     if chars < MIN_BODY_CHARS:
         return Rejected(raw.url, source.name, "parse", "not_article" if chars else "no_body",
                         f"{chars} body characters via {how} (minimum {MIN_BODY_CHARS})")
-    if not meta.title:
-        return Rejected(raw.url, source.name, "parse", "no_title", "no JSON-LD, OpenGraph, <h1> or <title> title")
+    title, title_source = meta.title, meta.title_source
+    if not title:  # no title anywhere in the markup: the body's first line stands for it, nothing is lost
+        title, title_source = _first_line_title(paragraphs), "first_line"
     canonical = None
     if meta.canonical_url:
         try:
@@ -930,9 +944,9 @@ def _parse(raw: RawPage, source: Source, zone_from_lang: bool) -> Article | Reje
         _byline_authors(page_lines, anywhere=True)
     return Article(
         article_id=article_id(canonical), url=raw.url, canonical_url=canonical, source=source.name,
-        title=re.sub(r"\s+", " ", meta.title).strip(), paragraphs=tuple(paragraphs), published_at=pub,
+        title=re.sub(r"\s+", " ", title).strip(), paragraphs=tuple(paragraphs), published_at=pub,
         fetched_at=raw.fetched_at, lang=meta.lang or source.lang, authors=authors,
         section=meta.section, modified_at=_local(meta.modified, tz), published_local=pub.isoformat() if pub else None,
-        published_date=pub.date() if pub else None, date_source=meta.date_source, title_source=meta.title_source,
+        published_date=pub.date() if pub else None, date_source=meta.date_source, title_source=title_source,
         encoding=decoded.encoding, encoding_source=decoded.source, edition_group=_edition_group(meta, canonical),
     )

@@ -67,7 +67,7 @@ SPEC: dict[str, tuple[str, list[Col]]] = {
         Col("published_date", pa.date32(), "Publication date in the source's zone."),
         Col("fetched_at", TS, "When the page was fetched, UTC."),
         Col("date_source", pa.string(), "Where the date came from (jsonld, meta, time, visible, url)."),
-        Col("title_source", pa.string(), "Where the title came from (jsonld, og, h1, heading, title)."),
+        Col("title_source", pa.string(), "Where the title came from (jsonld, og, h1, heading, title; first_line when the page names no title and the body's first line stands for it)."),
         Col("encoding", pa.string(), "Character encoding the page was decoded with."),
         Col("encoding_source", pa.string(), "How the encoding was chosen (http, bom, meta, detected)."),
         Col("edition_group", pa.string(), "Links language editions of one story (hreflang)."),

@@ -448,3 +448,15 @@ def test_a_short_story_under_its_headline_beats_a_longer_notice_elsewhere_on_the
     art = parse(raw(html.encode()), SRC)
     assert isinstance(art, Article), art
     assert "почти на 10 копеек" in art.body and "договору между" not in art.body
+
+
+def test_a_page_that_names_no_title_keeps_its_body_under_its_first_line():
+    """No JSON-LD, OpenGraph, <h1> or <title>: the article is kept (it used to be a no_title
+    reject, its body lost), titled by its first line, and cleaning keeps that line in the body."""
+    from newsflow.clean import clean
+
+    html = "<html><body><div id='article-body'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></body></html>"
+    art = parse(raw(html.encode()), SRC)
+    assert isinstance(art, Article), art
+    assert art.title_source == "first_line" and art.title == PARAS[0]
+    assert list(clean(art).paragraphs) == PARAS
