@@ -373,7 +373,8 @@ def _below(targets: set[_Element]):
     return below
 
 
-def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True) -> None:
+def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True,
+           headline: list[_Element] | None = None) -> None:
     """Remove what is never article text (scripts, navigation, forms…), the profile's ``drop``
     selectors and, in generic mode, figures and boxes whose id/class says they are junk."""
     total, forms_judged = None, 0
@@ -396,7 +397,7 @@ def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True) 
         if _invisible(t):
             _drop(t)
     if generic:
-        _drop_junk(soup)
+        _drop_junk(soup, headline)
 
 
 def _link_chars(t: _Element) -> int:
@@ -411,10 +412,14 @@ def _holds_the_page(n: int, total: int, links: Callable[[], int]) -> bool:
     return n > 0.25 * total and n > 500 and links() < 0.5 * n
 
 
-def _drop_junk(soup: _Element) -> None:
+def _drop_junk(soup: _Element, headline: list[_Element] | None = None) -> None:
     """Boxes whose id/class says share, related, ad, sidebar… go, subtree and all. A box is judged
-    before what it holds (document order), so a box inside a removed one is never judged."""
+    before what it holds (document order), so a box inside a removed one is never judged. A box
+    that holds the page's headline and more text than it stays whatever its name says (a site
+    wrapper named "blq-int-nav" around the whole page)."""
     total = len(text_of(soup)) or 1
+    holds_headline = set(headline[1:]) if headline else set()
+    headline_chars = len(text_of(headline[0])) if headline else 0
     dropped: set[_Element] = set()
     in_dropped = _below(dropped)  # boxes are judged in document order: an ancestor's answer is final
     # Boxes read before the first kept one hold no other read box (a box inside a dropped one is
@@ -432,7 +437,8 @@ def _drop_junk(soup: _Element) -> None:
         # unless it is mostly links (layouts name their article column "sidebar-fixed")
         known = lengths.get(t) if lengths is not None and t.tag not in NOT_TEXT else None
         n = known[0] if known else len(text_of(t))
-        keep = _holds_the_page(n, total, lambda: known[2] if known else _link_chars(t))
+        keep = _holds_the_page(n, total, lambda: known[2] if known else _link_chars(t)) \
+            or (t in holds_headline and n > 2 * headline_chars + 200)
         if not keep:
             _drop(t)
             dropped.add(t)
@@ -724,8 +730,8 @@ def extract_body(soup: _Element, profile_body: str | None = None, drop: list[str
         return [t for _, t, links in text_blocks(root) if links < 0.8 * len(t)], "profile"
     body = first(soup, "body")
     body = soup if body is None else body
-    headline = _headline_path(body, title) if TITLE_BOOST > 1 else []  # before stripping: it may be in a <header>
-    _strip(body, drop, generic=True)
+    headline = _headline_path(body, title)  # before stripping: it may be in a <header>
+    _strip(body, drop, generic=True, headline=headline)
     blocks = text_blocks(body)
     best = _best_container(blocks, headline)
     if not best:

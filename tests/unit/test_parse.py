@@ -460,3 +460,18 @@ def test_a_page_that_names_no_title_keeps_its_body_under_its_first_line():
     assert isinstance(art, Article), art
     assert art.title_source == "first_line" and art.title == PARAS[0]
     assert list(clean(art).paragraphs) == PARAS
+
+
+def test_a_junk_named_wrapper_around_the_headline_and_story_is_kept():
+    """A site wrapper whose class says "nav" (BBC's blq-int-nav) around the whole page, links
+    and all: dropping it by its name dropped the story under its headline."""
+    menu = "".join(f"<li><a href='/s{i}'>Раздел номер {i} сайта новостей</a></li>" for i in range(40))
+    story = "".join(f"<p>{p}</p>" for p in ("Британские ученые: потеря памяти начинается уже в 45 лет, говорится в исследовании.",
+                                            "Исследователи наблюдали за семью тысячами чиновников в течение десяти лет.",
+                                            "Результаты опубликованы в британском медицинском журнале на этой неделе."))
+    html = (f"<html><head><title>Потеря памяти начинается в 45 лет - BBC Russian</title></head><body>"
+            f"<div id='blq-container' class='blq-int-nav'><ul>{menu}</ul><div id='blq-content'>"
+            f"<h1>Потеря памяти начинается в 45 лет</h1>{story}</div></div></body></html>")
+    art = parse(raw(html.encode(), url="https://www.bbc.co.uk/russian/science/2012/01/120106"), SRC)
+    assert isinstance(art, Article), art
+    assert "семью тысячами" in art.body and "Раздел номер" not in art.body
