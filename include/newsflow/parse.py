@@ -71,6 +71,7 @@ _JUNK_ATTR = re.compile(
     r"(?:^|[-_\s])(share|sns|social|related|relate|recommend|comment|comments|sidebar|banner|ad|ads|advert"
     r"|advertisement|promo|popular|ranking|footer|gnb|lnb|nav|menu|breadcrumb|subscribe|newsletter"
     r"|reporter_info|cookie|consent|modal|popup)(?:$|[-_\s\d])", re.I)
+_COMMENT_ATTR = re.compile(r"(?:^|[-_\s])comments?(?:$|[-_\s\d])", re.I)
 # readability's rule: a junk-looking name that also says "this is the article" is kept
 _KEEP_ATTR = re.compile(r"article|body|content|entry|story|main|post|text|view|news_?txt|detail", re.I)
 _BYLINE_AUTHOR = re.compile(
@@ -437,7 +438,9 @@ def _drop_junk(soup: _Element, headline: list[_Element] | None = None) -> None:
         # unless it is mostly links (layouts name their article column "sidebar-fixed")
         known = lengths.get(t) if lengths is not None and t.tag not in NOT_TEXT else None
         n = known[0] if known else len(text_of(t))
-        keep = _holds_the_page(n, total, lambda: known[2] if known else _link_chars(t)) \
+        # a reader's comment may be long, but it is never the page's article: only the headline keeps it
+        keep = (not _COMMENT_ATTR.search(tokens)
+                and _holds_the_page(n, total, lambda: known[2] if known else _link_chars(t))) \
             or (t in holds_headline and n > 2 * headline_chars + 200)
         if not keep:
             _drop(t)

@@ -475,3 +475,19 @@ def test_a_junk_named_wrapper_around_the_headline_and_story_is_kept():
     art = parse(raw(html.encode(), url="https://www.bbc.co.uk/russian/science/2012/01/120106"), SRC)
     assert isinstance(art, Article), art
     assert "семью тысячами" in art.body and "Раздел номер" not in art.body
+
+
+def test_a_long_reader_comment_never_wins_over_the_story():
+    """A single reader's comment longer than the story, in a box named "comment": the
+    quarter-of-the-page rule used to keep it, and then it won the body."""
+    story = "".join(f"<p>{p}</p>" for p in ("Po kataklizmie uderza zaraza, ostrzegają lekarze w regionie powodzi.",
+                                            "Służby sanitarne apelują o szczepienia i gotowanie wody pitnej.",
+                                            "W szpitalach przybywa pacjentów z objawami infekcji jelitowych."))
+    comment = "<p>" + " ".join(f"Moim zdaniem rząd znowu zawiódł ludzi po raz {i}, a media o tym milczą." for i in range(8)) + "</p>"
+    html = (f"<html><head><title>Po kataklizmie uderza zaraza</title></head><body><div id='main'>"
+            f"<div class='article'><h1>Po kataklizmie uderza zaraza</h1>{story}</div>"
+            f"<div class='comments-list-content'><div class='comment' id='c1'><div class='comment-matter'>{comment}"
+            f"</div></div></div></div></body></html>")
+    art = parse(raw(html.encode()), SRC)
+    assert isinstance(art, Article), art
+    assert "gotowanie wody" in art.body and "rząd znowu" not in art.body
