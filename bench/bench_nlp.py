@@ -11,6 +11,8 @@ Scores ``python -m newsflow analyze`` output with the shared scorer
 * ``bench/nlp_blind/*.json``: 10 more articles written the same way, scored blind twice and
   then studied (dev now too), and
 * ``bench/nlp_test/*.json``: 10 more, never studied -- the out-of-sample figure, and
+* ``bench/nlp_qdev/*.json``: 16 Korean articles written the same way for issue 15 as a
+  development set for quote attribution and keywords (tuned on), and
 * ``bench/nlp_unseen/*.json``: 30 more (20 ko, 5 en, 5 ja) for issue 15, written by someone who did
   not read the extractor, never studied; printed next to their first-blind scores (``bench/nlp_unseen.first_blind.json``),
 
@@ -170,6 +172,7 @@ def main() -> int:
     ap.add_argument("--holdout", default=str(ROOT / "bench" / "nlp_holdout"))
     ap.add_argument("--blind", default=str(ROOT / "bench" / "nlp_blind"))
     ap.add_argument("--test", default=str(ROOT / "bench" / "nlp_test"))
+    ap.add_argument("--qdev", default=str(ROOT / "bench" / "nlp_qdev"))
     ap.add_argument("--unseen", default=str(ROOT / "bench" / "nlp_unseen"))
     args = ap.parse_args()
     if not (SHARED / "gold").is_dir() or not SCORER.exists():
@@ -192,6 +195,8 @@ def main() -> int:
         sets.append(("blind (written blind; scored twice, then studied, so now dev)", Path(args.blind)))
     if Path(args.test).is_dir() and list(Path(args.test).glob("*.json")):
         sets.append(("test (written blind, never studied: the out-of-sample figure)", Path(args.test)))
+    if Path(args.qdev).is_dir() and list(Path(args.qdev).glob("*.json")):
+        sets.append(("qdev (issue 15: 16 ko articles written blind for tuning quotes and keywords: dev)", Path(args.qdev)))
     if Path(args.unseen).is_dir() and list(Path(args.unseen).glob("*.json")):
         sets.append(("unseen (issue 15: 30 articles written blind, never studied)", Path(args.unseen)))
     out = Path(args.out)

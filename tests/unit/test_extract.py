@@ -126,6 +126,20 @@ def test_korean_quote_patterns_and_speakers():
                    ("이창호", "시장과 소통하겠다")]
 
 
+def test_a_korean_quote_with_no_subject_continues_the_speaker_of_the_paragraph_before():
+    text = ("이창호 한국은행 부총재는 \"물가 경로가 예상보다 빠르다\"고 말했다.\n"
+            "부동산 PF 우려에 대해서는 \"정부와 긴밀히 협의하고 있다\"며 \"시장안정 조치를 활용하겠다\"고 했다.\n"
+            "한 시장 참가자는 \"당분간 변동성이 크다\"고 말했다.\n"
+            "\"외국인 자금 유출이 걱정\"이라고 했다.\n"
+            "최상목 부총리는 \"재정 여력은 있다\"고 말했다. 환율은 1,400원 선에서 움직였다.\n"
+            "\"필요하면 추경도 검토하겠다\"고도 했다.")
+    got = quotes(text)
+    assert got == [("이창호", "물가 경로가 예상보다 빠르다"), ("이창호", "정부와 긴밀히 협의하고 있다"),
+                   ("이창호", "시장안정 조치를 활용하겠다"), (None, "당분간 변동성이 크다"),
+                   (None, "외국인 자금 유출이 걱정"),  # after an unnamed source: nobody
+                   ("최상목", "재정 여력은 있다"), ("최상목", "필요하면 추경도 검토하겠다")]
+
+
 def test_single_quoted_titles_are_not_quotes():
     assert quotes("산업부는 '제2차 수출전략회의'를 열고 '반도체 특별법'을 논의했다.") == []
 

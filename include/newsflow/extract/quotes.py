@@ -67,6 +67,27 @@ SUBJECT = {"ko": re.compile(r"^\S*?(?:은|는|이|가|께서|측은|측이)(?=[\
            "vi": re.compile(r"^[^,.“\"]{0,40}?(?:cho biết|nói|khẳng định|nhấn mạnh)")}
 
 
+# a subject or topic the sentence names before its quote (하트 장관은, 한 외환딜러는, 同社は): then
+# the quote is that subject's, named or not, and never the previous speaker's. Adverbials that
+# carry 는 (이에 대해서는, 시장에서는) name no speaker.
+_TOPIC_SUBJECT = {
+    "ko": re.compile(r"(?:^|\s)(?!\S*(?:에서는|에는|서는|로는|으로는|에게는|까지는|부터는|때는|데는|것은|점은)\s)"
+                     r"\S+(?:은|는|께서)\s"),
+    "ja": re.compile(r"\S+(?:は|が)(?!\S*[」』])"),
+}
+_NEVER = re.compile(r"(?!x)x")
+_QUOTED = re.compile(r"[\"“「『][^\"”」』\n]*[\"”」』]")
+_ALSO_SAID = re.compile(r"(?:이?라고도|고도)\s")
+
+
+def _after_quotes(text: str, qe: int) -> str:
+    """What follows the closing mark of a quote and of any quote chained to it ("A"며 "B"고도)."""
+    rest = text[qe + 1:qe + 400]
+    while (m := re.match(r"(?:이?라며|며|면서)\s*[\"“][^\"”\n]*[\"”]", rest)):
+        rest = rest[m.end():]
+    return rest
+
+
 _OPENING = re.compile("[" + re.escape("".join(PAIRS)) + "]")
 
 
@@ -153,11 +174,15 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
     last_speaker: tuple[str, str] | None = None
     last_para = -1
     last_end = 0
+    last_anonymous = False  # the quote before was an unnamed source's
+    prev_para_speaker: tuple[str, str] | None = None  # who spoke last in the paragraph before
     for qs, qe in find_quotes(text):
         if not _is_speech(text, qs, qe, lang):
             continue
         para_start = text.rfind("\n", 0, qs) + 1
         if para_start != last_para:
+            adjacent = last_para >= 0 and "\n" not in text[last_end:para_start - 1]
+            prev_para_speaker = para_speaker if last_para >= 0 and adjacent else None
             last_para, last_end = para_start, para_start
             para_speaker = None
         si = max(0, bisect_right(sent_starts, qs - 1) - 1)
@@ -225,6 +250,15 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
                     speaker, how = (people[0] if people else after_cands[0]), "after"
         if speaker is None and para_speaker and how != "anonymous":
             speaker, how = ("cont", None, *para_speaker), "continued"
+        if (speaker is None and how != "anonymous" and lang in ("ko", "ja") and last_speaker and not last_anonymous
+                and not any(c[3] == "PERSON" for c in mentions.between(win_start, qs))
+                and not _TOPIC_SUBJECT.get(lang, _NEVER).search(window)
+                and not _TOPIC_SUBJECT.get(lang, _NEVER).search(
+                    " " + _QUOTED.sub(" ", text[qe + 1:max(qe + 1, s_end)]))
+                and (prev_para_speaker == last_speaker or _ALSO_SAID.match(_after_quotes(text, qe)))):
+            # no subject at all, right after the speaker's own paragraph ("…"며 "…"고 말했다), or
+            # "…"고도 했다 (also said): the speaker goes on talking
+            speaker, how = ("cont", None, *last_speaker), "continued"
         if speaker is None and how != "anonymous" and PRONOUN_AFTER.match(text[qe + 1:qe + 40]) and last_speaker:
             speaker, how = ("pronoun", None, *last_speaker), "pronoun"  # "…", ông nói / 」と彼は述べた
         if speaker is None and lang == "en":
@@ -237,6 +271,7 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
                      "attribution": how or None})
         if canonical:
             last_speaker = para_speaker = (canonical, typ)
+        last_anonymous = how == "anonymous"
         last_end = qe + 1
     return rows
 
