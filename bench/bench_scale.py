@@ -6,8 +6,10 @@ a fresh lake's raw zone; then the date is replayed through ``replay_plan`` + ``r
 stages (parse -> clean -> dedupe -> extract -> publish -> validate) on every core, exactly as
 ``news_reprocess`` and ``newsflow run`` run them. Printed per run: seconds per stage,
 articles/s, peak memory of the whole process tree (PSS, workers included), CPU utilisation of
-the tree per stage (200% = both cores of this machine busy); then the growth exponent between
-sizes, and night 30 against night 1 (30 consecutive dates of the same size into one lake).
+the tree per stage (200% = both cores of this machine busy) and the tree's peak PSS within each
+stage (``parse 3.1s/190%/1.20G``; ``--json`` also holds the main process's own peak per stage);
+then the growth exponent between sizes, and night 30 against night 1 (30 consecutive dates of
+the same size into one lake).
 
     .venv/bin/python bench/bench_scale.py                                   # 1k, 10k, 100k + 30 nights of 1k
     .venv/bin/python bench/bench_scale.py --sizes 1000 10000 --nights 30 --night-size 2000
@@ -53,21 +55,35 @@ def _cpu_seconds(pid: int) -> float | None:
 
 class Tree:
     """Samples the process tree every 0.2 s: peak PSS, and CPU seconds (last value per pid, so
-    workers that exited still count)."""
+    workers that exited still count). ``stage()`` starts a new stage window: ``stage_peak`` is
+    the tree's peak PSS since then (and ``stage_main_peak`` this process's own share of it)."""
 
     def __init__(self) -> None:
         self.peak = 0
+        self.stage_peak = 0
+        self.stage_main_peak = 0
         self.cpu: dict[int, float] = {}
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
         me = os.getpid()
         pids = [me] + _descendants(me)
-        self.peak = max(self.peak, sum(_pss(p) for p in pids))
+        pss = {p: _pss(p) for p in pids}
+        total = sum(pss.values())
+        with self._lock:
+            self.peak = max(self.peak, total)
+            self.stage_peak = max(self.stage_peak, total)
+            self.stage_main_peak = max(self.stage_main_peak, pss[me])
         for p in pids:
             if (c := _cpu_seconds(p)) is not None:
                 self.cpu[p] = c
+
+    def stage(self) -> None:
+        """A new stage begins: its peak starts from the next sample."""
+        with self._lock:
+            self.stage_peak = self.stage_main_peak = 0
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
@@ -138,10 +154,13 @@ def replay(lake_dir: str, sources_file: str, day: str, workers: int) -> dict:
         t_all, c_all = time.monotonic(), tree.total_cpu()
 
         def timed(name: str, fn, *args):
+            tree.stage()
             t0, c0 = time.monotonic(), tree.total_cpu()
             out = fn(*args)
-            dt, dc = time.monotonic() - t0, tree.total_cpu() - c0
-            stages[name] = {"seconds": round(dt, 1), "cpu": round(100 * dc / dt) if dt > 0 else 0}
+            dt, dc = time.monotonic() - t0, tree.total_cpu() - c0  # total_cpu samples: the end counts too
+            stages[name] = {"seconds": round(dt, 1), "cpu": round(100 * dc / dt) if dt > 0 else 0,
+                            "peak_gib": round(tree.stage_peak / GIB, 2),
+                            "main_peak_gib": round(tree.stage_main_peak / GIB, 2)}
             return out
 
         found = replay_shards(Lake(lake_dir), run, list(job["sources"]))
@@ -161,7 +180,7 @@ def replay(lake_dir: str, sources_file: str, day: str, workers: int) -> dict:
 
 
 def show(label: str, r: dict) -> None:
-    st = "  ".join(f"{k} {v['seconds']}s/{v['cpu']}%" for k, v in r["stages"].items())
+    st = "  ".join(f"{k} {v['seconds']}s/{v['cpu']}%/{v['peak_gib']:.2f}G" for k, v in r["stages"].items())
     print(f"{label:>14}: {r['articles']:>7} articles in {r['seconds']:>7.1f}s = {r['articles_per_s']:>6.1f}/s, "
           f"peak {r['peak_gib']:.2f} GiB, cpu {r['cpu']}%  [{st}]", flush=True)
 
