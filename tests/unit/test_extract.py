@@ -140,6 +140,13 @@ def test_a_korean_quote_with_no_subject_continues_the_speaker_of_the_paragraph_b
                    ("최상목", "재정 여력은 있다"), ("최상목", "필요하면 추경도 검토하겠다")]
 
 
+def test_the_company_speaks_for_the_story_s_company_not_the_last_one_named():
+    text = ("LG에너지솔루션은 3분기 영업이익이 줄었다고 밝혔다. LG에너지솔루션의 ESS 수주는 늘었다.\n"
+            "주요 고객사인 테슬라의 판매 둔화가 영향을 미쳤다.\n"
+            "회사 측은 \"ESS 라인 전환 투자는 계획대로 집행하겠다\"고 밝혔다.")
+    assert quotes(text) == [("LG에너지솔루션", "ESS 라인 전환 투자는 계획대로 집행하겠다")]
+
+
 def test_single_quoted_titles_are_not_quotes():
     assert quotes("산업부는 '제2차 수출전략회의'를 열고 '반도체 특별법'을 논의했다.") == []
 

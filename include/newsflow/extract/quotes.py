@@ -238,7 +238,13 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
             elif after_last(om):
                 orgs = [c for c in mentions.between(0, qs) if c[3] == "ORG"]
                 if orgs:
-                    speaker, how = orgs[-1], "company"  # 회사 측은 "…": the organisation last named
+                    # 회사 측은 "…": the company the story is about (the organisation named most
+                    # often so far), the last named of those when several are named as often
+                    count: dict[str, int] = {}
+                    for c in orgs:
+                        count[c[2]] = count.get(c[2], 0) + 1
+                    top = max(count.values())
+                    speaker, how = [c for c in orgs if count[c[2]] == top][-1], "company"
             elif after_last(pm):
                 speaker, how = ("pronoun", None, *(last_speaker or (None, None))), "pronoun"
             elif cands:
