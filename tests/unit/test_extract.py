@@ -104,6 +104,15 @@ def test_english_people_orgs_places():
     assert ("ORG", "Bank of Korea") in e and ("LOCATION", "Pyeongtaek") in e
 
 
+def test_a_foreign_given_name_before_a_surname_that_reads_as_korean():
+    """노바크 alone reads as a Korean name (노 is a surname); 파벨 before it, at a phrase start,
+    with a country and ministry after it, is the given name of one foreign person."""
+    text = "파벨 노바크 체코 산업통상부 장관은 축사에서 \"핵심 기반\"이라고 말했다. 노바크 장관은 \"기대한다\"고 강조했다."
+    assert ents(text)[("PERSON", "파벨 노바크")]["role"] == "체코 산업통상부 장관"
+    assert quotes(text) == [("파벨 노바크", "핵심 기반"), ("파벨 노바크", "기대한다")]
+    assert ("PERSON", "노승현") in ents("행사에 참석한 노승현 산업통상자원부 장관은 \"협력하겠다\"고 말했다.")
+
+
 def test_japanese_chinese_vietnamese_entities():
     ja = ents("トヨタ自動車のサトウ・ケンジ副社長は「需要は強い」と述べた。同社は米国で増産する。", "ja")
     assert ja[("PERSON", "サトウ・ケンジ")]["role"] == "トヨタ自動車副社長"

@@ -324,6 +324,10 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
                 wj = words[j][2]
                 if _bare_name(wj):
                     name_span = words[j]
+                    if (org_words and j >= 1 and sep_before(j - 2) and _foreign_part(words[j - 1][2], gaz)
+                            and any(_known_type(o[2], gaz) in ("ORG", "COUNTRY") for o in org_words)):
+                        # 파벨 노바크 체코 산업통상부 장관: a given name before a surname-like word
+                        name_span = (words[j - 1][0], words[j][1], text[words[j - 1][0]:words[j][1]])
                 elif org_words and any(_known_type(o[2], gaz) in ("ORG", "COUNTRY") for o in org_words):
                     # a foreign name: 1-3 bare Hangul words after a phrase boundary
                     k, parts = j, []
@@ -377,6 +381,12 @@ def _ko_people(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Mention]
 
 
 _VERBAL_END = re.compile(r"(?:한|된|할|해|는|던|고|며|서|운|적|을|를|와|과|에|의)$")
+
+
+def _foreign_part(word: str, gaz) -> bool:
+    """A bare Hangul word that can be the given name of a transliterated foreign name (파벨, 마이클)."""
+    return bool(re.fullmatch(rf"[{HANGUL}]{{2,5}}", word)) and word not in gaz.surfaces \
+        and not gaz.title_at_end(word) and not _VERBAL_END.search(word) and strip_particle(word) == word
 
 
 def _bare_name(word: str) -> bool:
