@@ -45,6 +45,12 @@ ANON = {
     "ts_zh_01": ["美国大选结果"],
 }
 
+# The set's shape (bench/nlp_unseen/check.py runs this checker with its own): publication
+# dates, paragraphs per article, and the length of a Korean body (None: any).
+PUBLISHED = (dt.date(2024, 1, 1), dt.date(2025, 10, 31))
+PARAGRAPHS = (6, 10)
+KO_BODY_CHARS: tuple[int, int] | None = None
+
 errors: list[str] = []
 warnings: list[str] = []
 
@@ -281,16 +287,18 @@ def check_doc(path: Path, seen_ids: set, manual: list):
         err(did, f"lang {lang}")
     try:
         pub = dt.date.fromisoformat(doc["published"])
-        if not dt.date(2024, 1, 1) <= pub <= dt.date(2025, 10, 31):
-            err(did, f"published {pub} outside 2024-01..2025-10")
+        if not PUBLISHED[0] <= pub <= PUBLISHED[1]:
+            err(did, f"published {pub} outside {PUBLISHED[0]:%Y-%m}..{PUBLISHED[1]:%Y-%m}")
     except Exception:
         err(did, "published not YYYY-MM-DD")
         return doc
     if not doc.get("title"):
         err(did, "empty title")
     paras = body.split("\n")
-    if not 6 <= len(paras) <= 10 or any(not p.strip() for p in paras):
-        err(did, f"{len(paras)} paragraphs (need 6-10, none empty)")
+    if not PARAGRAPHS[0] <= len(paras) <= PARAGRAPHS[1] or any(not p.strip() for p in paras):
+        err(did, f"{len(paras)} paragraphs (need {PARAGRAPHS[0]}-{PARAGRAPHS[1]}, none empty)")
+    if lang == "ko" and KO_BODY_CHARS and not KO_BODY_CHARS[0] <= len(body) <= KO_BODY_CHARS[1]:
+        err(did, f"body has {len(body)} characters (Korean articles need {KO_BODY_CHARS[0]}-{KO_BODY_CHARS[1]})")
 
     def must_occur(s, what):
         if not isinstance(s, str) or not s or s not in body:

@@ -28,7 +28,7 @@ import hashlib
 import json
 import logging
 import re
-from itertools import chain, islice
+from itertools import islice
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import fields, replace
@@ -61,7 +61,7 @@ MAX_ELEMENTS = 50_000
 MAX_PARAGRAPHS = 5_000
 MAX_PARAGRAPH_CHARS = 100_000
 _BOXES_JUDGED = frozenset({"form", "aside", "header", "footer", "nav"})
-MAX_FORMS_JUDGED = 20  # forms, asides, headers, footers, navs looked at for "does it hold the article" (each costs a walk of its text)
+MAX_BOXES_JUDGED = 20  # forms, asides, headers, footers, navs looked at for "does it hold the article" (each costs a walk of its text)
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "header", "footer", "aside",
               "form", "button", "select", "input", "textarea", "object", "embed", "canvas", "video", "audio")
 _BLOCK = {"p", "div", "td", "th", "li", "ul", "ol", "dl", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -378,14 +378,14 @@ def _strip(soup: _Element, drop: list[str] | None = None, generic: bool = True,
            headline: list[_Element] | None = None) -> None:
     """Remove what is never article text (scripts, navigation, forms…), the profile's ``drop``
     selectors and, in generic mode, figures and boxes whose id/class says they are junk."""
-    total, forms_judged = None, 0
+    total, boxes_judged = None, 0
     for t in list(soup.iterdescendants(*_DROP_TAGS, *(("figure", "figcaption") if generic else ()))):
-        if t.tag in _BOXES_JUDGED and forms_judged < MAX_FORMS_JUDGED:
+        if t.tag in _BOXES_JUDGED and boxes_judged < MAX_BOXES_JUDGED:
             # ASP.NET and some CMSs wrap the whole page, article included, in one <form>; an
             # unclosed <aside> or <header> swallows the article column that follows it: such a
             # box holding a quarter of the page's text (500+ characters, mostly not links) is
             # kept; a form's controls (input, button, select, textarea) go all the same
-            forms_judged += 1
+            boxes_judged += 1
             if (n := len(text_of(t))) > 500:  # the page's own length only when a box could hold it
                 total = total if total is not None else (len(text_of(soup)) or 1)
                 if _holds_the_page(n, total, lambda: _link_chars(t)):
@@ -586,10 +586,10 @@ def _weight(text: str, links: int) -> float:
     return weight
 
 
-def _scores(blocks: list[tuple[_Element, str, int]]) -> dict[_Element, float]:
+def _scores(blocks: list[tuple[_Element, str, int]], weights: list[float]) -> dict[_Element, float]:
+    """Each block's weight (``_weight``, one per block) to its owner, parent and half to its grandparent."""
     scores: dict[_Element, float] = defaultdict(float)
-    for owner, text, links in blocks:
-        weight = _weight(text, links)
+    for (owner, _, _), weight in zip(blocks, weights):
         if not weight:
             continue
         parent = owner.getparent()
@@ -604,14 +604,14 @@ def _classes(el: _Element) -> list[str]:
     return (el.get("class") or "").split()
 
 
-def _best_container(blocks: list[tuple[_Element, str, int]], headline: list[_Element] | None = None
-                    ) -> list[_Element]:
+def _best_container(blocks: list[tuple[_Element, str, int]], weights: list[float],
+                    headline: list[_Element] | None = None) -> list[_Element]:
     """The best-scoring container plus siblings that score at least a fifth of it (a lead or
     standfirst in its own box, a body split around an ad). Containers near the headline
     (holding it, or a child of one of its ``TITLE_LEVELS`` nearest ancestors) count
     ``TITLE_BOOST`` times: the story is told under its headline, not in the footer's legal
     notice or the teaser column beside it."""
-    scores = _scores(blocks)
+    scores = _scores(blocks, weights)
     if not scores:
         return []
     if headline:
@@ -655,7 +655,8 @@ def _same_kind(a: tuple[str, str, frozenset[str]], kinds: list[tuple[str, str, f
     return any(a[0] == k[0] and a[1] == k[1] and (a[2] & k[2] or not (a[2] or k[2])) for k in kinds)
 
 
-def _widened(chosen: list[_Element], blocks: list[tuple[_Element, str, int]], body: _Element) -> list[_Element]:
+def _widened(chosen: list[_Element], blocks: list[tuple[_Element, str, int]], weights: list[float],
+             body: _Element) -> list[_Element]:
     """The chosen container, or an ancestor up to ``CLIMB_LEVELS`` above it when what that
     ancestor adds is more of the same article text: paragraphs of the kind already chosen
     (same tag, in the same kind of box) weighing ``CLIMB_RATIO`` of the chosen text, and
@@ -664,18 +665,19 @@ def _widened(chosen: list[_Element], blocks: list[tuple[_Element, str, int]], bo
     if CLIMB_RATIO <= 0 or not chosen:
         return chosen
     inside = _inside(chosen)
-    ins = [(owner, t, links) for owner, t, links in blocks if inside(owner)]
-    w_in = sum(_weight(t, links) for _, t, links in ins)
-    kinds = list({_kind(o) for o, t, links in ins if _weight(t, links) > 0})
+    owners = [owner for owner, _, _ in blocks]
+    ins = [inside(o) for o in owners]
+    w_in = sum(w for w, i in zip(weights, ins) if i)
+    kinds = list({_kind(o) for o, w, i in zip(owners, weights, ins) if i and w > 0})
     cur = chosen[0]
     for _ in range(CLIMB_LEVELS):
         cur = cur.getparent()
         if cur is None or cur is body or cur.tag in ("html", "body", _DOCUMENT):
             break
         within = _inside([cur])
-        added = [(o, t, links) for o, t, links in blocks if within(o) and not inside(o)]
-        new_n = sum(len(t) for _, t, _ in added)
-        same_w = sum(_weight(t, links) for o, t, links in added if _same_kind(_kind(o), kinds))
+        added = [k for k, (o, i) in enumerate(zip(owners, ins)) if not i and within(o)]
+        new_n = sum(len(blocks[k][1]) for k in added)
+        same_w = sum(weights[k] for k in added if weights[k] and _same_kind(_kind(owners[k]), kinds))
         if new_n and same_w >= CLIMB_RATIO * w_in and same_w >= CLIMB_PURITY * new_n:
             return [cur]
     return chosen
@@ -706,6 +708,7 @@ def _headline_path(root: _Element, title: str | None) -> list[_Element]:
     key = title_key(title or "")
     if len(key) < 4:
         return []
+
     def shows(el: _Element) -> bool:
         text = text_of(el) if len(el) < 50 else ""  # a box with many children is no headline
         if not (0.6 * len(title) <= len(text) <= 1.6 * len(title) + 10):
@@ -714,7 +717,7 @@ def _headline_path(root: _Element, title: str | None) -> list[_Element]:
         return k == key or (len(k) >= 0.6 * len(key) and (k in key or key in k))
 
     # headings first; the (slower) search of title-named boxes only when no heading shows it
-    for el in islice(chain(root.iter("h1", "h2", "h3", "h4")), 200):
+    for el in islice(root.iter("h1", "h2", "h3", "h4"), 200):
         if shows(el):
             return [el, *el.iterancestors()]
     for el in islice(_HEADLINE_NAMED(root), 200):
@@ -736,10 +739,11 @@ def extract_body(soup: _Element, profile_body: str | None = None, drop: list[str
     headline = _headline_path(body, title)  # before stripping: it may be in a <header>
     _strip(body, drop, generic=True, headline=headline)
     blocks = text_blocks(body)
-    best = _best_container(blocks, headline)
+    weights = [_weight(t, links) for _, t, links in blocks]  # once: the choice and the widening read them
+    best = _best_container(blocks, weights, headline)
     if not best:
         return [], "generic"
-    best = _widened(best, blocks, body)
+    best = _widened(best, blocks, weights, body)
     inside = _inside(best)
     return [t for owner, t, links in blocks if inside(owner) and links <= 0.5 * len(t)
             and (not _code_like(t) or _shown_code(owner))], "generic"

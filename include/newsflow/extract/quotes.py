@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 
 from newsflow.extract.base import END, START, Column, Doc, Row, Table
 
@@ -75,7 +76,6 @@ _TOPIC_SUBJECT = {
                      r"\S+(?:은|는|께서)\s"),
     "ja": re.compile(r"\S+(?:は|が)(?!\S*[」』])"),
 }
-_NEVER = re.compile(r"(?!x)x")
 _QUOTED = re.compile(r"[\"“「『][^\"”」』\n]*[\"”」』]")
 _ALSO_SAID = re.compile(r"(?:이?라고도|고도)\s")
 
@@ -240,9 +240,7 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
                 if orgs:
                     # 회사 측은 "…": the company the story is about (the organisation named most
                     # often so far), the last named of those when several are named as often
-                    count: dict[str, int] = {}
-                    for c in orgs:
-                        count[c[2]] = count.get(c[2], 0) + 1
+                    count = Counter(c[2] for c in orgs)
                     top = max(count.values())
                     speaker, how = [c for c in orgs if count[c[2]] == top][-1], "company"
             elif after_last(pm):
@@ -258,8 +256,8 @@ def extract_quotes(doc: Doc, entities: list[Row]) -> list[Row]:
             speaker, how = ("cont", None, *para_speaker), "continued"
         if (speaker is None and how != "anonymous" and lang in ("ko", "ja") and last_speaker and not last_anonymous
                 and not any(c[3] == "PERSON" for c in mentions.between(win_start, qs))
-                and not _TOPIC_SUBJECT.get(lang, _NEVER).search(window)
-                and not _TOPIC_SUBJECT.get(lang, _NEVER).search(
+                and not _TOPIC_SUBJECT[lang].search(window)
+                and not _TOPIC_SUBJECT[lang].search(
                     " " + _QUOTED.sub(" ", text[qe + 1:max(qe + 1, s_end)]))
                 and (prev_para_speaker == last_speaker or _ALSO_SAID.match(_after_quotes(text, qe)))):
             # no subject at all, right after the speaker's own paragraph ("…"며 "…"고 말했다), or
